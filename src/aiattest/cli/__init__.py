@@ -1,0 +1,1 @@
+"""The command line: a Typer app; each capability adds its own command group."""

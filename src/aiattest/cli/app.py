@@ -1,0 +1,110 @@
+"""The root ``aiattest`` command: global options, error-to-exit-code mapping, command groups.
+
+Exit codes: 0 fine, 1 a check found a problem, 2 bad usage or input.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aiattest import __version__
+from aiattest.cli import catalog, db, demo
+from aiattest.cli.output import console, err_console, print_json
+from aiattest.cli.state import STATE, settings_from
+from aiattest.errors import (
+    CatalogError,
+    ConfigError,
+    Error,
+    InputError,
+)
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+app = typer.Typer(
+    name="aiattest",
+    help="SOC 2 readiness for AI systems: controls that write their own evidence.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+# Command groups, one per capability.
+app.add_typer(catalog.app, name="catalog")
+app.add_typer(db.app, name="db")
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="TOML settings file (default ./aiattest.toml).")
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+) -> None:
+    STATE.config = config
+    STATE.debug = debug
+    ctx.obj = STATE
+
+
+@app.command()
+def version(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print the aiattest version."""
+    if as_json:
+        print_json({"version": __version__})
+    else:
+        console.print(f"aiattest {__version__}")
+
+
+@app.command()
+def init(
+    ctx: typer.Context,
+    organisation: Annotated[
+        str, typer.Option("--org", help="Name of the organisation being audited.")
+    ] = "My Organisation",
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Create the data directory, migrate the database and create the organisation."""
+    from aiattest.bootstrap import initialise
+
+    report = initialise(settings_from(ctx), organisation)
+    if as_json:
+        print_json(report.__dict__)
+        return
+    console.print(f"data dir      {report.data_dir}")
+    console.print(f"database      {report.database_url} at {report.revision}")
+    state = "created" if report.organisation_created else "exists"
+    console.print(f"organisation  {report.organisation} ({state})")
+
+
+app.command(name="demo")(demo.demo)
+
+
+def exit_code_for(error: Error) -> int:
+    """Map an error to the CLI's exit code: bad input or settings are 2, the rest 1."""
+    if isinstance(error, InputError | ConfigError | CatalogError):
+        return EXIT_USAGE
+    return EXIT_PROBLEM
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``aiattest`` script."""
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        app(args=argv, prog_name="aiattest")
+    except Error as e:
+        if debug:
+            traceback.print_exc()
+        err_console.print(f"error: {e.diagnostics()}", markup=False)
+        sys.exit(exit_code_for(e))
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)

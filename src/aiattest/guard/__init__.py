@@ -1,0 +1,1 @@
+"""The guard: offline scanners for prompts, outputs and tool calls; policies; redaction."""

@@ -1,0 +1,8 @@
+"""SQLAlchemy models of every capability, so that the metadata is complete when imported."""
+
+from aiattest.store.models.base import Base
+from aiattest.store.models.foundation import AISystem, Organisation, Principal, PrincipalRole
+
+# Capabilities add their model modules here, one import line each.
+
+__all__ = ["AISystem", "Base", "Organisation", "Principal", "PrincipalRole"]
