@@ -15,7 +15,7 @@ import typer
 from aiattest import __version__
 from aiattest.cli import catalog, db, demo
 from aiattest.cli.output import console, err_console, print_json
-from aiattest.cli.state import STATE, settings_from
+from aiattest.cli.state import CliState, settings_from
 from aiattest.errors import (
     CatalogError,
     ConfigError,
@@ -48,9 +48,7 @@ def _root(
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
 ) -> None:
-    STATE.config = config
-    STATE.debug = debug
-    ctx.obj = STATE
+    ctx.obj = CliState(config=config, debug=debug)
 
 
 @app.command()

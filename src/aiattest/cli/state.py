@@ -25,10 +25,6 @@ class CliState:
         return self._settings
 
 
-STATE = CliState()
-"""The one state of this process; the root callback fills it in."""
-
-
 def settings_from(ctx: typer.Context) -> Settings:
     """Settings of the running command."""
     state = ctx.find_root().obj
