@@ -74,7 +74,7 @@ def test_unknown_revision_exits_2(sqlite_url: str, capsys: pytest.CaptureFixture
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [str(SCRIPT), *args], capture_output=True, text=True, env=full_env, timeout=120
+        [str(SCRIPT), *args], check=False, capture_output=True, text=True, env=full_env, timeout=120
     )
 
 
