@@ -1,0 +1,95 @@
+"""Street addresses in US/UK ("221B Baker Street, London NW1 6XE"), German
+("Hauptstraße 12, 10115 Berlin") and French ("12, rue de la Paix, 75002 Paris") formats.
+
+A street is only taken when its type word (Street, Road, Avenue, …; -straße, -weg; rue,
+avenue) is known; the city and postal code that follow widen the span and the score.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from aiattest.guard.pii.types import Candidate
+
+# House number, then up to five words; the street type word is found among them in Python.
+_EN_HEAD = re.compile(
+    r"\d(?<![\w-]\d)\d{0,5}[A-Za-z]?,?[ ]"
+    r"(?:[A-Za-z][A-Za-z0-9'’.-]{0,24}[ ]){0,4}[A-Za-z][A-Za-z'’.]{0,24}"
+)
+_UNIT = (
+    r"(?:,?[ ](?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor|Fl\.?|#)[ ]?#?[A-Za-z0-9-]{1,6})?"
+)
+_CITY = r"[A-Z][A-Za-z'’.-]{1,24}(?:[ ][A-Z][A-Za-z'’.-]{1,24}){0,3}"
+_US_ZIP = r"[A-Z]{2}[ ]\d{5}(?:-\d{4})?"
+_UK_POST = r"[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}"
+_EN_TAIL = re.compile(rf"{_UNIT}(?P<city>,[ ]{_CITY},?[ ](?:{_US_ZIP}|{_UK_POST}))?(?![\w])")
+_DE = re.compile(
+    r"[A-ZÄÖÜ](?<![\w-][A-ZÄÖÜ])[\wäöüß.-]{0,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|"
+    r"damm|ufer|chaussee|[ ](?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse|Ring))"
+    r"[ ]\d{1,4}(?:[a-z]|[-/]\d{1,4})?(?P<city>,?[ ]\d{5}[ ][A-ZÄÖÜ][\wäöüß-]{1,30})?(?![\w])"
+)
+_FR = re.compile(
+    r"(?<![\w-])(?:\d{1,4}(?:[ ]?(?:bis|ter))?,?[ ])?(?i:rue|avenue|av\.|boulevard|bd|place|"
+    r"chemin|allée|impasse|quai|cours|route)[ ](?:(?:de|du|des|la|le|les|aux?)[ ]|[dl]['’]){0,3}"
+    r"[A-ZÀ-Ý][\w'’-]{1,24}(?:[ ](?:(?:de|du|des|la|le)[ ])?[A-ZÀ-Ý][\w'’-]{1,24}){0,2}"
+    r"(?P<city>,[ ]\d{5}[ ][A-ZÀ-Ý][\w-]{1,30})?(?![\w])"
+)
+
+
+# Substring prefilters: the German and French patterns only run when a street word occurs.
+_DE_WORDS = ("str", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "chaussee")
+_FR_WORDS = ("rue ", "avenue", "av. ", "boulevard", "bd ", "place", "chemin", "allée", "impasse",
+             "quai", "cours", "route")  # fmt: skip
+
+
+@cache
+def _suffixes() -> frozenset[str]:
+    path = resources.files("aiattest.guard.pii").joinpath("data", "street_suffixes.txt")
+    return frozenset(path.read_text(encoding="utf-8").split())
+
+
+def _english(text: str) -> list[Candidate]:
+    suffixes = _suffixes()
+    out = []
+    for m in _EN_HEAD.finditer(text):
+        words = list(re.finditer(r"[^ ]+", m.group()))[1:]
+        if not words or not words[0].group()[0].isupper():
+            continue
+        end = None
+        for w in words:
+            if w.group().rstrip(".,").lower() in suffixes and w is not words[0]:
+                end = m.start() + w.start() + len(w.group().rstrip(","))
+                break
+            if not w.group()[0].isupper() and not w.group()[0].isdigit():
+                break
+        if end is None:
+            continue
+        tail = _EN_TAIL.match(text, end)
+        score = 0.75
+        if tail is not None and tail.end() > end:
+            end = tail.end()
+            if tail.group("city"):
+                score = 0.9
+        out.append(Candidate(m.start(), end, "STREET_ADDRESS", score))
+    return out
+
+
+def find_addresses(text: str) -> list[Candidate]:
+    """STREET_ADDRESS candidates in the English, German and French formats."""
+    out = _english(text)
+    low = text.lower()
+    if not any(w in low for w in _DE_WORDS):
+        return out
+    for m in _DE.finditer(text):
+        out.append(
+            Candidate(m.start(), m.end(), "STREET_ADDRESS", 0.9 if m.group("city") else 0.75)
+        )
+    if not any(w in low for w in _FR_WORDS):
+        return out
+    for m in _FR.finditer(text):
+        if not m.group()[0].isdigit() and not m.group("city"):
+            continue  # "avenue of approach" without a number or postcode is prose
+        out.append(Candidate(m.start(), m.end(), "STREET_ADDRESS", 0.9 if m.group("city") else 0.7))
+    return out
