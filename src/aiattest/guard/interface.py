@@ -92,6 +92,20 @@ class ScanContext:
     """A per-request canary token planted in the system prompt."""
     rag_context: tuple[str, ...] = field(default_factory=tuple)
     """Retrieved documents an answer should be grounded in."""
+    model: str | None = None
+    """The model the request goes to, if known."""
+    output_schema: Mapping[str, Any] | None = None
+    """A JSON Schema the answer must follow (structured outputs), if the caller set one."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One chat message as the guard sees it: the text and the channel it came through."""
+
+    channel: Channel
+    """Where the text came from."""
+    text: str
+    """The message content."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +148,7 @@ __all__ = [
     "Action",
     "Channel",
     "Finding",
+    "Message",
     "ScanContext",
     "ScanOutcome",
     "Scanner",

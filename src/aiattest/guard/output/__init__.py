@@ -1,0 +1,1 @@
+"""Scanners for model outputs: leakage, structure, groundedness, exfiltration, refusals."""

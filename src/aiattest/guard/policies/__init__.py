@@ -1,0 +1,1 @@
+"""Guard policies shipped in the package (YAML data files)."""
