@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from aiattest.config.gateway import GatewaySettings
 from aiattest.config.guard import GuardSettings
 from aiattest.config.ledger import LedgerSettings
 from aiattest.errors import ConfigError
@@ -53,6 +54,8 @@ class Settings(BaseSettings):
     """The evidence ledger."""
     guard: GuardSettings = Field(default_factory=GuardSettings)
     """The guard's default policy."""
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
+    """The OpenAI-compatible gateway: providers, routes, resilience and limits."""
 
     @field_validator("database_url")
     @classmethod

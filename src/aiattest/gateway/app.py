@@ -1,0 +1,87 @@
+"""``create_app(settings)``: the gateway's FastAPI application and its shared state."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+import httpx
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from aiattest.config import Settings
+from aiattest.gateway import api_openai
+from aiattest.gateway.api_errors import install_error_handlers
+from aiattest.gateway.audit import AuditSink
+from aiattest.gateway.providers import build_provider
+from aiattest.gateway.router import Router
+from aiattest.gateway.state import REQUEST_ID_HEADER, GatewayState
+
+_CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Gives every request an id (the client's, when well-formed) and echoes it back."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"x-request-id"), "")
+        request_id = given if _CLIENT_ID.match(given) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    audit: AuditSink | None = None,
+    http_client: httpx.AsyncClient | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> FastAPI:
+    """The gateway app. ``http_client`` is shared by every HTTP provider (one is made and
+    closed with the app when not given); ``audit`` receives one event per request."""
+    owns_client = http_client is None
+    client = http_client or httpx.AsyncClient(
+        limits=httpx.Limits(max_connections=512, max_keepalive_connections=128)
+    )
+    providers = {p.name: build_provider(p, client) for p in settings.gateway.providers}
+    state = GatewayState(
+        settings=settings, router=Router(settings.gateway, providers), audit=audit, clock=clock
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            if owns_client:
+                await client.aclose()
+
+    app = FastAPI(
+        title="aiattest gateway",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.gateway = state
+    install_error_handlers(app)
+    app.include_router(api_openai.router)
+    app.add_middleware(RequestIdMiddleware)
+    return app

@@ -1,0 +1,101 @@
+"""Fixtures: fake upstreams and the gateway itself, each a real HTTP server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from aiattest.config import Settings
+from aiattest.config.gateway import GatewaySettings
+from aiattest.gateway import create_app
+from aiattest.gateway.audit import AuditEvent
+from tests.integration.gateway.fake_upstream import FakeUpstream
+
+
+@dataclass
+class RecordingSink:
+    """An AuditSink that keeps events in memory (stands in until the ledger is wired)."""
+
+    events: list[AuditEvent] = field(default_factory=list)
+
+    async def record(self, event: AuditEvent) -> None:
+        self.events.append(event)
+
+
+class ServedApp:
+    """A uvicorn server in a thread, bound to a free loopback port."""
+
+    def __init__(self, app: Any) -> None:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        config = uvicorn.Config(
+            app, log_level="warning", access_log=False, ws="none", lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=lambda: asyncio.run(self.server.serve(sockets=[sock])), daemon=True
+        )
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("gateway did not start")
+            time.sleep(0.01)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def upstreams() -> Iterator[Callable[..., FakeUpstream]]:
+    """A factory of started fake upstreams, all stopped after the test."""
+    started: list[FakeUpstream] = []
+
+    def make(**kwargs: Any) -> FakeUpstream:
+        up = FakeUpstream(**kwargs).start()
+        started.append(up)
+        return up
+
+    yield make
+    for up in started:
+        up.stop()
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[ServedApp, RecordingSink]]]:
+    """A factory: gateway settings in, a served gateway app and its audit sink out."""
+    served: list[ServedApp] = []
+
+    def make(gateway: GatewaySettings, **settings: Any) -> tuple[ServedApp, RecordingSink]:
+        sink = RecordingSink()
+        app = create_app(
+            Settings(data_dir=tmp_path / "data", gateway=gateway, **settings), audit=sink
+        )
+        server = ServedApp(app)
+        served.append(server)
+        return server, sink
+
+    yield make
+    for server in served:
+        server.stop()
+
+
+def closed_port_url() -> str:
+    """A loopback URL where nothing listens (connection refused)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1"
