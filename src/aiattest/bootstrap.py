@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from aiattest.config import Settings
 from aiattest.errors import InputError
+from aiattest.ledger.keys import ensure_signing_key, signing_key_path
 from aiattest.store import Database, current_revision, upgrade
 from aiattest.store.models import Organisation
 
@@ -45,6 +46,7 @@ def slugify(name: str) -> str:
 def initialise(settings: Settings, organisation_name: str = "My Organisation") -> InitReport:
     """Make the deployment ready to use; safe to run again (idempotent)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_signing_key(signing_key_path(settings))
     db = Database(settings.db_url)
     try:
         before = current_revision(db)

@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from aiattest import __version__
-from aiattest.cli import catalog, db, demo
+from aiattest.cli import catalog, db, demo, ledger
 from aiattest.cli import guard as guard_cli
 from aiattest.cli.output import console, err_console, print_json
 from aiattest.cli.state import CliState, settings_from
@@ -39,6 +39,7 @@ app = typer.Typer(
 # Command groups, one per capability.
 app.add_typer(catalog.app, name="catalog")
 app.add_typer(db.app, name="db")
+app.add_typer(ledger.app, name="ledger")
 app.add_typer(guard_cli.app, name="guard")
 
 
