@@ -7,7 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
-from aiattest.catalog.coverage import Coverage, CriterionCoverage, RiskCoverage, summarise
+from aiattest.catalog.coverage import (
+    Coverage,
+    CoverageSummary,
+    CriterionCoverage,
+    RiskCoverage,
+    summarise,
+)
 from aiattest.catalog.models import (
     AIRisk,
     Control,
@@ -127,6 +133,10 @@ class Catalog(BaseModel):
             criteria=criteria,
             risks=risks,
         )
+
+    def summary(self) -> CoverageSummary:
+        """The headline counts: criteria covered n/61, AI risks covered n/total."""
+        return self.coverage().summary
 
     def document(self) -> dict[str, Any]:
         """The whole catalog as plain JSON-ready data, in the YAML files' schema."""

@@ -165,6 +165,7 @@ def test_coverage_matrix_and_summary(catalog: Catalog) -> None:
     assert coverage.uncovered_criteria == ()
     assert coverage.uncovered_risks == ()
     summary = coverage.summary
+    assert catalog.summary() == summary
     assert (summary.criteria_covered, summary.criteria_total) == (61, 61)
     assert summary.risks_covered == summary.risks_total == len(catalog.risks)
     assert summary.complete
