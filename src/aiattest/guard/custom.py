@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aiattest.errors import ScannerError
 from aiattest.guard.interface import Finding, ScanContext, Scanner, Severity
-from aiattest.guard.patterns import LinearPattern, compile_linear, literal_alternation
+from aiattest.guard.patterns import LinearPattern, compile_linear, literal_alternation, scannable
 
 
 class PatternSpec(BaseModel):
@@ -106,6 +106,7 @@ class CustomScanner(Scanner):
     def scan(self, text: str, context: ScanContext) -> list[Finding]:
         """Every match of every pattern, in pattern order."""
         findings: list[Finding] = []
+        text = scannable(text)
         for c in self._compiled:
             for m in c.pattern.finditer(text):
                 start, end = m.span()

@@ -9,6 +9,7 @@ something safe or is rejected at policy load.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import re2
@@ -18,6 +19,8 @@ from aiattest.errors import ScannerError
 MAX_PROGRAM_MEMORY = 8 << 20
 """Bytes RE2 may use for one compiled pattern; huge counted repeats (``a{1000}{1000}``)
 exceed it and are refused rather than allowed to eat memory."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")  # one character class: linear with any engine
 
 LinearPattern = Any
 """A compiled RE2 pattern (the binding ships no type information)."""
@@ -43,3 +46,14 @@ def literal_alternation(words: list[str], *, ignore_case: bool = True) -> Linear
     """A pattern matching any of ``words`` as whole words."""
     body = "|".join(re2.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
     return compile_linear(rf"\b(?:{body})\b", ignore_case=ignore_case)
+
+
+def scannable(text: str) -> str:
+    """``text`` with lone surrogates replaced by U+FFFD, one for one, so offsets still hold.
+
+    A Python string can hold surrogate code points (JSON ``"\\ud800"`` decodes to one), which
+    cannot be encoded to the UTF-8 that RE2 reads; they are not text anyway.
+    """
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)

@@ -21,6 +21,7 @@ from aiattest.guard.interface import (
     ScanContext,
     ScanOutcome,
 )
+from aiattest.guard.patterns import scannable
 from aiattest.guard.policy import BoundScanner, Rule
 
 Clock = Callable[[], float]
@@ -94,6 +95,7 @@ class Pipeline:
     def scan_text(self, text: str, context: ScanContext, stage: Stage = Stage.INPUT) -> Verdict:
         """Run the stage's scanners that cover ``context.channel`` over ``text``."""
         bound = self.rule.input if stage is Stage.INPUT else self.rule.output
+        text = scannable(text)  # same length, so offsets still point into the caller's text
         findings: list[Finding] = []
         scores: dict[str, float] = {}
         failures: list[ScannerFailure] = []

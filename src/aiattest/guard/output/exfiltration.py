@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from aiattest.guard.interface import Finding, ScanContext, Scanner, Severity
-from aiattest.guard.patterns import compile_linear
+from aiattest.guard.patterns import compile_linear, scannable
 
 EXFILTRATION = "DATA_EXFILTRATION"
 _URL = r"(?:https?:)?//[^\s)<>\"']+"
@@ -46,6 +46,7 @@ class ExfiltrationScanner(Scanner):
 
     def scan(self, text: str, context: ScanContext) -> list[Finding]:
         """Findings cover the URL; images score 0.95 with a payload, else 0.6."""
+        text = scannable(text)
         findings: list[Finding] = []
         for pattern, subtype, is_image in (
             (_IMAGE, "markdown_image", True),

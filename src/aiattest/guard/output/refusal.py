@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aiattest.guard.interface import Finding, ScanContext, Scanner, Severity
-from aiattest.guard.patterns import compile_linear
+from aiattest.guard.patterns import compile_linear, scannable
 
 REFUSAL = "REFUSAL"
 _APOS = "['’]"
@@ -28,6 +28,7 @@ class RefusalScanner(Scanner):
 
     def scan(self, text: str, context: ScanContext) -> list[Finding]:
         """One finding per refusal phrase."""
+        text = scannable(text)
         return [
             Finding(
                 self.name,
