@@ -15,6 +15,7 @@ import typer
 from aiattest import __version__
 from aiattest.cli import catalog, db, demo, ledger
 from aiattest.cli import guard as guard_cli
+from aiattest.cli import keys as keys_cli
 from aiattest.cli.output import console, err_console, print_json
 from aiattest.cli.state import CliState, settings_from
 from aiattest.errors import (
@@ -41,6 +42,7 @@ app.add_typer(catalog.app, name="catalog")
 app.add_typer(db.app, name="db")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(guard_cli.app, name="guard")
+app.add_typer(keys_cli.app, name="keys")
 
 
 @app.callback()

@@ -6,13 +6,15 @@ import json
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from aiattest.errors import Error
 from aiattest.gateway.api_errors import ApiError, error_body, status_for
 from aiattest.gateway.audit import AuditEvent, ProviderAttempt, content_sha256
+from aiattest.gateway.auth import MODEL_USERS
 from aiattest.gateway.interface import (
     ChatRequest,
     EmbeddingRequest,
@@ -21,6 +23,7 @@ from aiattest.gateway.interface import (
     content_text,
     estimate_tokens,
 )
+from aiattest.gateway.keys import Caller
 from aiattest.gateway.router import AllProvidersFailed, Attempt, RequestRejected
 from aiattest.gateway.schemas import (
     ChatCompletionBody,
@@ -90,7 +93,9 @@ def _is_degraded(state: GatewayState, provider: str) -> bool:
 
 
 @router.get("/v1/models")
-async def list_models(state: StateDep) -> JSONResponse:
+async def list_models(
+    state: StateDep, _caller: Annotated[Caller, Depends(MODEL_USERS)]
+) -> JSONResponse:
     """Every route alias, as OpenAI model objects."""
     data = [
         {"id": alias, "object": "model", "created": 0, "owned_by": "aiattest"}
@@ -100,7 +105,9 @@ async def list_models(state: StateDep) -> JSONResponse:
 
 
 @router.post("/v1/chat/completions")
-async def chat_completions(request: Request, state: StateDep) -> Response:
+async def chat_completions(
+    request: Request, state: StateDep, _caller: Annotated[Caller, Depends(MODEL_USERS)]
+) -> Response:
     """A chat completion through the route's provider chain, plain or streamed."""
     started = state.clock()
     event = _base_event(request, "chat.completions", None)
@@ -197,22 +204,11 @@ async def _sse(
     except UpstreamError:
         # Bytes are already with the client: no fallback now, end with a clear error event.
         status, error_code = 502, "upstream_stream_failed"
-        message = "the upstream stream failed midway; the reply is incomplete"
-        yield f"data: {json.dumps(error_body(502, message, error_code))}\n\n"
     if usage is None:
         prompt = sum(estimate_tokens(content_text(m.get("content"))) for m in chat.messages)
         usage = Usage(prompt, estimate_tokens("".join(text)))
-    if include_usage and status == 200:
-        final = {
-            "id": f"chatcmpl-{request_id}",
-            "object": "chat.completion.chunk",
-            "created": created,
-            "model": chat.alias,
-            "choices": [],
-            "usage": usage_json(usage),
-        }
-        yield f"data: {json.dumps(final, separators=(',', ':'))}\n\n"
     attempts = handle.attempts
+    # The audit event is durable before the stream's last event goes out.
     await state.record(
         replace(
             event,
@@ -229,12 +225,27 @@ async def _sse(
             degraded=_is_degraded(state, provider),
         )
     )
-    if status == 200:
-        yield "data: [DONE]\n\n"
+    if status != 200:
+        message = "the upstream stream failed midway; the reply is incomplete"
+        yield f"data: {json.dumps(error_body(502, message, error_code))}\n\n"
+        return
+    if include_usage:
+        final = {
+            "id": f"chatcmpl-{request_id}",
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": chat.alias,
+            "choices": [],
+            "usage": usage_json(usage),
+        }
+        yield f"data: {json.dumps(final, separators=(',', ':'))}\n\n"
+    yield "data: [DONE]\n\n"
 
 
 @router.post("/v1/embeddings")
-async def embeddings(request: Request, state: StateDep) -> Response:
+async def embeddings(
+    request: Request, state: StateDep, _caller: Annotated[Caller, Depends(MODEL_USERS)]
+) -> Response:
     """Embeddings through the route's provider chain."""
     started = state.clock()
     event = _base_event(request, "embeddings", None)

@@ -13,12 +13,14 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aiattest.config import Settings
-from aiattest.gateway import api_openai
+from aiattest.gateway import api_admin, api_openai
 from aiattest.gateway.api_errors import install_error_handlers
 from aiattest.gateway.audit import AuditSink
+from aiattest.gateway.auth import KeyCache
 from aiattest.gateway.providers import build_provider
 from aiattest.gateway.router import Router
 from aiattest.gateway.state import REQUEST_ID_HEADER, GatewayState
+from aiattest.store import Database
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -52,11 +54,15 @@ def create_app(
     *,
     audit: AuditSink | None = None,
     http_client: httpx.AsyncClient | None = None,
+    db: Database | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> FastAPI:
     """The gateway app. ``http_client`` is shared by every HTTP provider (one is made and
-    closed with the app when not given); ``audit`` receives one event per request."""
+    closed with the app when not given); ``audit`` receives one event per request; ``db``
+    (default: the settings' database, which must be migrated) holds keys and approvals."""
     owns_client = http_client is None
+    owns_db = db is None
+    database = db or Database(settings.db_url)
     client = http_client or httpx.AsyncClient(
         limits=httpx.Limits(max_connections=512, max_keepalive_connections=128)
     )
@@ -64,6 +70,8 @@ def create_app(
     state = GatewayState(
         settings=settings, router=Router(settings.gateway, providers), audit=audit, clock=clock
     )
+    state.extras["db"] = database
+    state.extras["keys"] = KeyCache(database)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -72,6 +80,8 @@ def create_app(
         finally:
             if owns_client:
                 await client.aclose()
+            if owns_db:
+                database.dispose()
 
     app = FastAPI(
         title="aiattest gateway",
@@ -83,5 +93,6 @@ def create_app(
     app.state.gateway = state
     install_error_handlers(app)
     app.include_router(api_openai.router)
+    app.include_router(api_admin.router)
     app.add_middleware(RequestIdMiddleware)
     return app

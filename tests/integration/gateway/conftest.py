@@ -18,6 +18,10 @@ from aiattest.config import Settings
 from aiattest.config.gateway import GatewaySettings
 from aiattest.gateway import create_app
 from aiattest.gateway.audit import AuditEvent
+from aiattest.gateway.keys import create_key
+from aiattest.roles import Role
+from aiattest.store import Database, upgrade
+from aiattest.store.models import Organisation
 from tests.integration.gateway.fake_upstream import FakeUpstream
 
 
@@ -33,6 +37,11 @@ class RecordingSink:
 
 class ServedApp:
     """A uvicorn server in a thread, bound to a free loopback port."""
+
+    key: str = ""
+    """A consumer key of tenant ``acme`` (set by the ``serve`` fixture)."""
+    db: Database | None = None
+    """The gateway's database (set by the ``serve`` fixture)."""
 
     def __init__(self, app: Any) -> None:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -58,6 +67,21 @@ class ServedApp:
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
+    @property
+    def auth(self) -> dict[str, str]:
+        """Headers that authenticate with ``key``."""
+        return {"authorization": f"Bearer {self.key}"}
+
+
+def migrated_db(url: str, *tenants: str) -> Database:
+    """A database at the newest schema with the given organisations."""
+    db = Database(url)
+    upgrade(db, "heads")
+    with db.session() as session:
+        for slug in tenants:
+            session.add(Organisation(slug=slug, name=slug.title()))
+    return db
+
 
 @pytest.fixture
 def upstreams() -> Iterator[Callable[..., FakeUpstream]]:
@@ -81,16 +105,19 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[ServedApp, RecordingSi
 
     def make(gateway: GatewaySettings, **settings: Any) -> tuple[ServedApp, RecordingSink]:
         sink = RecordingSink()
-        app = create_app(
-            Settings(data_dir=tmp_path / "data", gateway=gateway, **settings), audit=sink
-        )
-        server = ServedApp(app)
+        config = Settings(data_dir=tmp_path / "data", gateway=gateway, **settings)
+        db = migrated_db(config.db_url, "acme")
+        key, _ = create_key(db, principal="app", role=Role.CONSUMER, tenant="acme")
+        server = ServedApp(create_app(config, audit=sink, db=db))
+        server.key, server.db = key, db
         served.append(server)
         return server, sink
 
     yield make
     for server in served:
         server.stop()
+        if server.db is not None:
+            server.db.dispose()
 
 
 def closed_port_url() -> str:

@@ -43,11 +43,15 @@ def http(name: str, url: str, **extra: object) -> ProviderSettings:
     return ProviderSettings(name=name, kind="openai", base_url=url, **options)  # type: ignore[arg-type]
 
 
-async def _fire(url: str, count: int, concurrency: int) -> list[tuple[int, str, str]]:
+async def _fire(
+    url: str, count: int, concurrency: int, headers: dict[str, str]
+) -> list[tuple[int, str, str]]:
     """Send ``count`` requests (every fifth streamed); return status, provider, text."""
     semaphore = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency)
-    async with httpx.AsyncClient(base_url=url, timeout=10, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=url, timeout=10, limits=limits, headers=headers
+    ) as client:
 
         async def one(i: int) -> tuple[int, str, str]:
             body = {"model": "m", "messages": [{"role": "user", "content": f"q{i}"}]}
@@ -82,7 +86,7 @@ def test_no_client_sees_a_failure_at_30_percent_primary_faults(
             breaker_failures=50,
         )
     )
-    results = asyncio.run(_fire(server.url, 1000, 48))
+    results = asyncio.run(_fire(server.url, 1000, 48, server.auth))
     statuses = Counter(status for status, _, _ in results)
     assert statuses == {200: 1000}
     served = Counter(provider for _, provider, _ in results)
@@ -120,7 +124,7 @@ def test_every_upstream_down_gets_the_rule_based_answer(upstreams: Upstreams, se
     server, sink = serve(
         chain(http("dead", closed_port_url()), http("failing", failing.url), rules)
     )
-    with openai.OpenAI(base_url=server.url + "/v1", api_key="x", max_retries=0) as c:
+    with openai.OpenAI(base_url=server.url + "/v1", api_key=server.key, max_retries=0) as c:
         raw = c.chat.completions.with_raw_response.create(
             model="m", messages=[{"role": "user", "content": "What are your opening hours?"}]
         )
@@ -149,6 +153,7 @@ def test_the_implicit_last_resort_answers_when_nothing_else_does(serve: Serve) -
     server, sink = serve(chain(http("dead", closed_port_url(), max_retries=0)))
     r = httpx.post(
         server.url + "/v1/chat/completions",
+        headers=server.auth,
         json={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
     )
     assert r.status_code == 200
@@ -167,6 +172,7 @@ def test_upstream_error_bodies_and_keys_do_not_leak(upstreams: Upstreams, serve:
     )
     r = httpx.post(
         server.url + "/v1/chat/completions",
+        headers=server.auth,
         json={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
     )
     assert r.status_code == 503
@@ -182,7 +188,7 @@ def test_a_stream_that_stalls_midway_ends_with_a_clear_error_event(
 ) -> None:
     stalling = upstreams(fault_rate=1.0, faults=("stall",), stall_midway=True, hang_s=2.0)
     server, sink = serve(chain(http("stalling", stalling.url, max_retries=0)))
-    with openai.OpenAI(base_url=server.url + "/v1", api_key="x", max_retries=0) as c:
+    with openai.OpenAI(base_url=server.url + "/v1", api_key=server.key, max_retries=0) as c:
         stream = c.chat.completions.create(
             model="m", messages=[{"role": "user", "content": "hi"}], stream=True
         )
@@ -205,6 +211,7 @@ def test_the_circuit_opens_then_a_half_open_probe_closes_it(
     def ask() -> httpx.Response:
         return httpx.post(
             server.url + "/v1/chat/completions",
+            headers=server.auth,
             json={"model": "m", "messages": [{"role": "user", "content": "hi"}]},
         )
 

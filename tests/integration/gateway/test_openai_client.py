@@ -68,7 +68,7 @@ def _close_clients() -> Iterator[None]:
 
 
 def client(server: ServedApp) -> openai.OpenAI:
-    made = openai.OpenAI(base_url=server.url + "/v1", api_key="unused", max_retries=0)
+    made = openai.OpenAI(base_url=server.url + "/v1", api_key=server.key, max_retries=0)
     _clients.append(made)
     return made
 
@@ -225,15 +225,19 @@ def test_errors_come_back_openai_style(gateway) -> None:  # type: ignore[no-unty
     with pytest.raises(openai.NotFoundError):
         client(server).embeddings.create(model="gpt-test", input="x")  # a chat route
     url = server.url + "/v1/chat/completions"
-    bad_json = httpx.post(url, content=b"{not json", headers={"content-type": "application/json"})
+    bad_json = httpx.post(
+        url, content=b"{not json", headers={"content-type": "application/json", **server.auth}
+    )
     assert bad_json.status_code == 400
     assert bad_json.json()["error"]["code"] == "invalid_json"
     assert bad_json.json()["error"]["type"] == "invalid_request_error"
-    schema = httpx.post(url, json={"model": "gpt-test", "messages": []})
+    schema = httpx.post(url, headers=server.auth, json={"model": "gpt-test", "messages": []})
     assert schema.status_code == 400
     assert schema.json()["error"]["param"] == "messages"
     big = httpx.post(
-        url, json={"model": "gpt-test", "messages": [{"role": "user", "content": "x" * 5000}]}
+        url,
+        headers=server.auth,
+        json={"model": "gpt-test", "messages": [{"role": "user", "content": "x" * 5000}]},
     )
     assert big.status_code == 413
     assert big.json()["error"]["code"] == "request_too_large"
@@ -243,7 +247,7 @@ def test_errors_come_back_openai_style(gateway) -> None:  # type: ignore[no-unty
         yield b"y" * 5000
         yield b'"}]}'
 
-    streamed_big = httpx.post(url, content=chunked())
+    streamed_big = httpx.post(url, content=chunked(), headers=server.auth)
     assert streamed_big.status_code == 413
     assert {e.status for e in sink.events} == {404, 400, 413}
     assert all(e.error_code for e in sink.events)
