@@ -108,6 +108,7 @@ class Guard:
                 hint="set AIATTEST_GUARD__REDACTION_KEY",
             )
         self._clock = clock
+        _warm_up(policy)
 
     @classmethod
     def from_policy(
@@ -216,3 +217,24 @@ class Guard:
     ) -> ToolDecision:
         """Check an agent's tool calls against the policy's ``tools`` section."""
         return check_tool_calls(self.policy.tools, calls, role=role, route=route)
+
+
+def _warm_up(policy: Policy) -> None:
+    """Call every scanner once, outside any time budget.
+
+    Scanners may load models or build tables lazily on their first call; that one-off
+    cost must not count against the per-call budget, or the first request after start-up
+    would be blocked for being slow. Failures are ignored here: a scanner that fails
+    will fail again on real traffic, inside the pipeline, and block there.
+    """
+    seen: set[int] = set()
+    for rule in policy.rules:
+        for bound in (*rule.input, *rule.output):
+            if id(bound.scanner) in seen:
+                continue
+            seen.add(id(bound.scanner))
+            for channel in bound.channels:
+                try:
+                    bound.scanner.assess("warm-up", ScanContext(channel=channel))
+                except Exception:  # noqa: S112 - reported on real traffic instead
+                    continue

@@ -83,3 +83,19 @@ def rule_with(
 def clock() -> FakeClock:
     """A fresh fake clock."""
     return FakeClock()
+
+
+class FirstCallSlowScanner(Scanner):
+    """Slow on its first call only (a lazily loaded model), on the shared clock."""
+
+    name = "first_slow"
+    clock = FakeClock()
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def scan(self, text: str, context: ScanContext) -> list[Finding]:
+        self.calls += 1
+        if self.calls == 1:
+            self.clock.now += 5.0
+        return []

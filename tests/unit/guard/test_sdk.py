@@ -8,7 +8,17 @@ import pytest
 
 from aiattest.config.guard import GuardSettings
 from aiattest.errors import ConfigError, InputError
-from aiattest.guard import Action, Channel, Guard, Message, ToolCall, parse_policy
+from aiattest.guard import (
+    Action,
+    Channel,
+    Guard,
+    Message,
+    ToolCall,
+    load_policy,
+    parse_policy,
+    registry,
+)
+from tests.unit.guard.conftest import FirstCallSlowScanner
 
 POLICY = """\
 version: 1
@@ -130,3 +140,33 @@ def test_scan_text_on_assistant_channel_uses_output_scanners() -> None:
     g = Guard(parse_policy(POLICY))
     verdict = g.scan_text("I cannot help with that.", Channel.ASSISTANT)
     assert [f.type for f in verdict.findings] == ["REFUSAL"]
+
+
+FAKES = "tests.unit.guard.conftest"
+PLUGGED = """\
+version: 1
+input:
+  - scanner: {name}
+output:
+  - scanner: refusal
+"""
+
+
+def test_policy_scanner_that_raises_blocks_the_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(registry.SCANNERS, "raising", f"{FAKES}:RaisingScanner")
+    g = guard(tmp_path, PLUGGED.format(name="raising"))
+    request = g.check_input([{"role": "user", "content": "hello"}])
+    assert request.decision is Action.BLOCK
+    assert [f.scanner for f in request.verdict.failures] == ["raising"]
+
+
+def test_first_call_cost_is_paid_at_start_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(registry.SCANNERS, "first_slow", f"{FAKES}:FirstCallSlowScanner")
+    path = tmp_path / "policy.yaml"
+    path.write_text(PLUGGED.format(name="first_slow"), encoding="utf-8")
+    g = Guard(load_policy(path), clock=FirstCallSlowScanner.clock)
+    assert g.scan_text("hello").decision is Action.ALLOW
