@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from aiattest.cli.output import err_console
+from aiattest.cli.output import console, err_console, print_json
 from aiattest.cli.state import settings_from
 from aiattest.errors import Error, InputError
 
@@ -75,3 +75,38 @@ def scan(  # noqa: PLR0917 - Typer maps each parameter to an option
         err_console.print(f"error: {e.diagnostics()}", markup=False)
         raise typer.Exit(exit_code_for(e)) from e
     raise typer.Exit(1 if blocked else 0)
+
+
+@app.command("check-policy")
+def check_policy(
+    ctx: typer.Context,
+    policy: Annotated[
+        Path | None, typer.Argument(help="Policy YAML (default: configured or shipped).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Load and validate a policy; print what it runs. Exit 2 naming file and line if bad."""
+    from aiattest.guard.policy import load_policy
+
+    try:
+        loaded = load_policy(policy or settings_from(ctx).guard.policy_path)
+    except Error as e:
+        from aiattest.cli.app import exit_code_for
+
+        err_console.print(f"error: {e.diagnostics()}", markup=False)
+        raise typer.Exit(exit_code_for(e)) from e
+    rule = loaded.resolve()
+    summary = {
+        "name": loaded.name,
+        "source": loaded.source,
+        "input": [b.name for b in rule.input],
+        "output": [b.name for b in rule.output],
+        "overrides": len(loaded.spec.overrides),
+        "redaction": rule.redaction.value,
+    }
+    if as_json:
+        print_json(summary)
+        return
+    for key, value in summary.items():
+        shown = ", ".join(value) if isinstance(value, list) else value
+        console.print(f"{key:10s} {shown}")

@@ -14,7 +14,7 @@ from typing import Any, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from aiattest.errors import ScannerError
-from aiattest.guard.interface import Finding, ScanContext, Scanner, Severity
+from aiattest.guard.interface import Finding, OptionError, ScanContext, Scanner, Severity
 from aiattest.guard.patterns import LinearPattern, compile_linear, literal_alternation, scannable
 
 
@@ -79,10 +79,13 @@ class CustomScanner(Scanner):
             )
             for p in patterns
         ]
-        for d in deny_lists:
+        for i, d in enumerate(deny_lists):
             words = [w for w in (w.strip() for w in d.words) if w]
             if not words:
-                raise ScannerError(f"deny list {d.type}: no non-blank words")
+                raise OptionError(
+                    f"scanner 'custom': deny list {d.type} has no non-blank words",
+                    path=("deny_lists", i, "words"),
+                )
             compiled.append(
                 _Compiled(d.type, literal_alternation(words), d.score, d.severity, "deny_list")
             )
@@ -93,14 +96,24 @@ class CustomScanner(Scanner):
         """Build from ``{patterns: [...], deny_lists: [...]}``; bad entries raise ScannerError."""
         unknown = set(options) - {"patterns", "deny_lists"}
         if unknown:
-            raise ScannerError(f"scanner 'custom': unknown options {sorted(unknown)}")
-        try:
-            patterns = [PatternSpec.model_validate(p) for p in options.get("patterns") or ()]
-            deny = [DenyListSpec.model_validate(d) for d in options.get("deny_lists") or ()]
-        except ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise ScannerError(f"scanner 'custom': {where}: {first['msg']}") from e
+            raise OptionError(
+                f"scanner 'custom': unknown options {sorted(unknown)}", path=(sorted(unknown)[0],)
+            )
+        patterns = [
+            _validated(PatternSpec, p, ("patterns", i))
+            for i, p in enumerate(options.get("patterns") or ())
+        ]
+        deny = [
+            _validated(DenyListSpec, d, ("deny_lists", i))
+            for i, d in enumerate(options.get("deny_lists") or ())
+        ]
+        for i, spec in enumerate(patterns):
+            try:
+                compile_linear(spec.regex, ignore_case=spec.ignore_case)
+            except ScannerError as e:
+                raise OptionError(
+                    f"scanner 'custom': {e.message}", path=("patterns", i, "regex"), hint=e.hint
+                ) from e
         return cls(patterns, deny)
 
     def scan(self, text: str, context: ScanContext) -> list[Finding]:
@@ -115,3 +128,15 @@ class CustomScanner(Scanner):
                         Finding(self.name, c.type, start, end, c.score, c.severity, c.subtype)
                     )
         return findings
+
+
+def _validated(
+    model: type[PatternSpec] | type[DenyListSpec], raw: Any, path: tuple[str | int, ...]
+) -> Any:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as e:
+        first = e.errors()[0]
+        inner = tuple(first["loc"])
+        where = ".".join(str(p) for p in (*path, *inner))
+        raise OptionError(f"scanner 'custom': {where}: {first['msg']}", path=(*path, *inner)) from e

@@ -56,6 +56,17 @@ _ACTION_RANK = {
 }
 
 
+class OptionError(ScannerError):
+    """A scanner option is invalid; ``path`` points at it inside the options mapping, so a
+    policy error can name the exact line (e.g. ``("patterns", 2, "regex")``)."""
+
+    def __init__(
+        self, message: str, *, path: tuple[str | int, ...] = (), hint: str | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = path
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """Something a scanner found, with character offsets into the original text."""
@@ -149,6 +160,7 @@ __all__ = [
     "Channel",
     "Finding",
     "Message",
+    "OptionError",
     "ScanContext",
     "ScanOutcome",
     "Scanner",

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from aiattest.errors import ConfigError, ScannerError
 from aiattest.guard import registry
-from aiattest.guard.interface import Action, Channel, Finding, Scanner
+from aiattest.guard.interface import Action, Channel, Finding, OptionError, Scanner
 from aiattest.guard.tools import ToolPolicy
 from aiattest.guard.yamlnodes import LocatedDocument, Location, load_located, read_located
 
@@ -261,7 +261,8 @@ class Policy:
             try:
                 self._cache[key] = registry.build(spec.scanner, spec.options)
             except ScannerError as e:
-                line = doc.line_of((*loc, "options"))
+                path = e.path if isinstance(e, OptionError) else ()
+                line = doc.line_of((*loc, "options", *path))
                 raise ConfigError(f"{self.source}:{line}: {e.message}", hint=e.hint) from e
         return self._cache[key]
 

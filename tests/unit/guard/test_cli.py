@@ -145,3 +145,21 @@ def test_policy_from_settings(tmp_path: Path, policy: Path) -> None:
     result = runner.invoke(app, ["guard", "scan", "bluebird"], env=env)
     assert result.exit_code == 1
     assert json.loads(result.stdout)["findings"][0]["type"] == "CODENAME"
+
+
+def test_check_policy(tmp_path: Path, policy: Path) -> None:
+    result = runner.invoke(app, ["guard", "check-policy", str(policy), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {
+        "name": "cli-test",
+        "source": str(policy),
+        "input": ["custom"],
+        "output": ["refusal"],
+        "overrides": 0,
+        "redaction": "pseudonymise",
+    }
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(POLICY.replace("CODENAME: block", "CODENAME: maybe"))
+    result = runner.invoke(app, ["guard", "check-policy", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:14:" in result.stderr

@@ -77,8 +77,27 @@ def test_unknown_key_names_its_line(tmp_path: Path) -> None:
 def test_catastrophic_or_backtracking_pattern_is_refused_with_line(tmp_path: Path) -> None:
     for bad in (r"(a)\1", "(?=x)y", "(a{1000}){1000}"):
         message = error_of(tmp_path, BASE.replace("EMP-[0-9]{6}", bad))
-        assert ":5:" in message, message  # the line of `options:`
+        assert ":7:" in message, message  # the line of the pattern itself
         assert "not accepted" in message
+
+
+def test_error_points_at_the_faulty_pattern_among_several(tmp_path: Path) -> None:
+    text = BASE.replace(
+        "        - {type: EMPLOYEE_ID, regex: 'EMP-[0-9]{6}'}",
+        "        - {type: EMPLOYEE_ID, regex: 'EMP-[0-9]{6}'}\n"
+        "        - type: BADGE\n"
+        "          regex: '(?<=badge )[0-9]+'",
+    )
+    message = error_of(tmp_path, text)
+    assert ":9:" in message, message
+    assert "(?<=badge )" in message
+
+
+def test_bad_custom_option_names_its_line(tmp_path: Path) -> None:
+    text = BASE.replace("regex: 'EMP-[0-9]{6}'}", "regex: 'x', score: 7}")
+    message = error_of(tmp_path, text)
+    assert ":7:" in message
+    assert "patterns.0.score" in message
 
 
 def test_invalid_yaml_names_line(tmp_path: Path) -> None:
