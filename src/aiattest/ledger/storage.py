@@ -26,6 +26,13 @@ _ENTRY_RANGE = (
 )
 
 
+def _blob(value: Any) -> bytes:
+    """Column value as bytes; a tampered row may hold text or a number where bytes belong."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode()
+
+
 class LedgerStore:
     """Reads and writes the ledger tables of one database."""
 
@@ -77,7 +84,7 @@ class LedgerStore:
         row = cur.fetchone()
         if row is None:
             raise StoreError("the ledger head row is missing; run `aiattest db upgrade`")
-        return int(row[0]), bytes(row[1])
+        return int(row[0]), _blob(row[1])
 
     def hashes(self, cur: Any, ids: Sequence[NodeId] | set[NodeId]) -> dict[NodeId, bytes]:
         """The stored hash of each named complete subtree (leaves come from the entries)."""
@@ -87,12 +94,12 @@ class LedgerStore:
         if leaves:
             marks = ",".join([self._p] * len(leaves))
             cur.execute(f"SELECT idx, leaf_hash FROM ledger_entries WHERE idx IN ({marks})", leaves)  # noqa: S608 - only placeholders are interpolated
-            found.update(((0, int(i)), bytes(h)) for i, h in cur.fetchall())
+            found.update(((0, int(i)), _blob(h)) for i, h in cur.fetchall())
         if inner:
             keys = sorted(inner)
             marks = ",".join([self._p] * len(keys))
             cur.execute(f"SELECT pos, hash FROM ledger_nodes WHERE pos IN ({marks})", keys)  # noqa: S608 - only placeholders are interpolated
-            found.update((inner[int(p)], bytes(h)) for p, h in cur.fetchall())
+            found.update((inner[int(p)], _blob(h)) for p, h in cur.fetchall())
         for level, index in ids:
             if (level, index) not in found:
                 raise VerificationError(
@@ -192,7 +199,7 @@ class LedgerStore:
             "SELECT tree_size, root_hash, note, created_ms FROM ledger_checkpoints "
             "ORDER BY tree_size"
         )
-        return [(int(s), bytes(r), str(n), int(c)) for s, r, n, c in cur.fetchall()]
+        return [(int(s), _blob(r), str(n), int(c)) for s, r, n, c in cur.fetchall()]
 
     def latest_checkpoint(self, cur: Any) -> tuple[int, bytes, str, int] | None:
         """The newest checkpoint, if any."""
@@ -201,7 +208,7 @@ class LedgerStore:
             "ORDER BY tree_size DESC LIMIT 1"
         )
         row = cur.fetchone()
-        return None if row is None else (int(row[0]), bytes(row[1]), str(row[2]), int(row[3]))
+        return None if row is None else (int(row[0]), _blob(row[1]), str(row[2]), int(row[3]))
 
     def insert_checkpoint(
         self, cur: Any, size: int, root: bytes, note: str, created_ms: int
@@ -220,7 +227,7 @@ class LedgerStore:
             self._q(_ENTRY_RANGE),
             (start, end),
         )
-        return [(int(i), bytes(h), bytes(b)) for i, h, b in cur.fetchall()]
+        return [(int(i), _blob(h), _blob(b)) for i, h, b in cur.fetchall()]
 
     def nodes(self, cur: Any, lo: int, hi: int) -> list[tuple[int, bytes]]:
         """(pos, hash) of the stored nodes with lo <= pos < hi, in order."""
@@ -228,7 +235,7 @@ class LedgerStore:
             self._q("SELECT pos, hash FROM ledger_nodes WHERE pos >= ? AND pos < ? ORDER BY pos"),
             (lo, hi),
         )
-        return [(int(p), bytes(h)) for p, h in cur.fetchall()]
+        return [(int(p), _blob(h)) for p, h in cur.fetchall()]
 
     def first_at_or_after(self, cur: Any, table: str, column: str, start: int) -> int | None:
         """The smallest key >= start in a table (finds rows beyond the tree)."""
@@ -244,7 +251,7 @@ class LedgerStore:
             self._q("SELECT idx, leaf_hash, body FROM ledger_entries ORDER BY idx DESC LIMIT ?"),
             (n,),
         )
-        return [(int(i), bytes(h), bytes(b)) for i, h, b in reversed(cur.fetchall())]
+        return [(int(i), _blob(h), _blob(b)) for i, h, b in reversed(cur.fetchall())]
 
     def secrets(self, cur: Any, idx: int) -> list[tuple[str, bytes, bytes]]:
         """(field, salt, value) openings kept for an entry."""

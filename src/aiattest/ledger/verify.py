@@ -87,7 +87,7 @@ class _Rebuild:
                 level += 1
                 pos = position(level, m)
                 if at >= len(nodes) or nodes[at][0] != pos:
-                    _node_gap(nodes, at, pos)
+                    _node_gap(nodes, at, level, m)
                 if nodes[at][1] != h:
                     raise VerificationError(
                         f"stored node at level {level}, index {m} is wrong "
@@ -112,14 +112,14 @@ class _Rebuild:
         self.nodes_checked += at
 
 
-def _node_gap(pending: list[tuple[int, bytes]], at: int, pos: int) -> None:
-    if at < len(pending) and pending[at][0] < pos:
-        found = pending[at][0]
+def _node_gap(nodes: list[tuple[int, bytes]], at: int, level: int, index: int) -> None:
+    if at < len(nodes) and nodes[at][0] < merkle.position(level, index):
+        found = nodes[at][0]
         raise VerificationError(
             f"unexpected stored node at position {found}", index=merkle.leaf_of_position(found)
         )
     raise VerificationError(
-        f"stored node at position {pos} is missing", index=merkle.leaf_of_position(pos)
+        f"stored node at level {level}, index {index} is missing", index=index << level
     )
 
 
