@@ -5,8 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aiattest.errors import ConfigError
+from aiattest.guard.interface import Finding
 from aiattest.guard.policy import RedactionMode
 from aiattest.guard.redaction import Redactor, Span, merge_overlaps
 from tests.unit.guard.conftest import finding
@@ -92,3 +95,35 @@ def test_redact_never_leaks_an_overlapped_part() -> None:
         text, [finding("SECRET", 6, 15), finding("EMAIL_ADDRESS", 9, 27, score=0.95)]
     )
     assert out == "token <EMAIL_ADDRESS> end"
+
+
+@st.composite
+def text_and_findings(draw: st.DrawFn) -> tuple[str, list[Finding]]:
+    text = draw(st.text(alphabet=st.characters(exclude_characters="<>"), max_size=80))
+    found = []
+    for _ in range(draw(st.integers(0, 6))):
+        start = draw(st.integers(0, len(text)))
+        end = draw(st.integers(start, len(text)))
+        kind = draw(st.sampled_from(["EMAIL_ADDRESS", "PERSON", "SECRET"]))
+        found.append(finding(kind, start, end, score=draw(st.floats(0, 1))))
+    return text, found
+
+
+@given(text_and_findings())
+def test_pseudonymise_restore_is_the_identity(case: tuple[str, list[Finding]]) -> None:
+    text, found = case
+    redactor = Redactor(RedactionMode.PSEUDONYMISE)
+    redacted = redactor.redact(text, found)
+    assert redactor.restore(redacted) == text
+
+
+@given(text_and_findings())
+def test_merged_spans_are_disjoint_and_cover_every_finding(
+    case: tuple[str, list[Finding]],
+) -> None:
+    _, found = case
+    spans = merge_overlaps(found)
+    assert all(a.end <= b.start for a, b in itertools.pairwise(spans))
+    for f in found:
+        if f.end > f.start:
+            assert any(s.start <= f.start and f.end <= s.end for s in spans)
