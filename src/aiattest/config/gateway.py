@@ -106,6 +106,16 @@ class GatewaySettings(BaseModel):
     """Largest request body accepted; larger bodies get 413."""
     stream_lookbehind_chars: int = Field(default=64, ge=0)
     """Characters of streamed output held back so that a split secret is caught whole."""
+    key_requests_per_min: int | None = Field(default=600, ge=1)
+    """Requests a key may make per minute (None: no limit)."""
+    key_tokens_per_min: int | None = Field(default=200_000, ge=1)
+    """Tokens (in and out) a key may use per minute (None: no limit)."""
+    tenant_requests_per_min: int | None = Field(default=3_000, ge=1)
+    """Requests a tenant's keys together may make per minute (None: no limit)."""
+    tenant_tokens_per_min: int | None = Field(default=1_000_000, ge=1)
+    """Tokens a tenant's keys together may use per minute (None: no limit)."""
+    redis_prefix: str = "aiattest:rl:"
+    """Prefix of the rate-limit keys in Redis (when ``redis_url`` is set)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> GatewaySettings:

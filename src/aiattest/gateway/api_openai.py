@@ -24,6 +24,7 @@ from aiattest.gateway.interface import (
     estimate_tokens,
 )
 from aiattest.gateway.keys import Caller
+from aiattest.gateway.limits import Reservation
 from aiattest.gateway.router import AllProvidersFailed, Attempt, RequestRejected
 from aiattest.gateway.schemas import (
     ChatCompletionBody,
@@ -92,6 +93,15 @@ def _is_degraded(state: GatewayState, provider: str) -> bool:
     return getattr(state.router.providers.get(provider), "kind", "") == LAST_RESORT_KIND
 
 
+async def _admit(state: GatewayState, caller: Caller, chat: ChatRequest) -> Reservation | None:
+    """Take the request and its estimated tokens from the caller's buckets (or raise 429)."""
+    if state.limits is None:
+        return None
+    prompt = sum(estimate_tokens(content_text(m.get("content"))) for m in chat.messages)
+    completion = chat.params.get("max_tokens") or chat.params.get("max_completion_tokens") or 0
+    return await state.limits.admit(caller, prompt + int(completion))
+
+
 @router.get("/v1/models")
 async def list_models(
     state: StateDep, _caller: Annotated[Caller, Depends(MODEL_USERS)]
@@ -106,7 +116,7 @@ async def list_models(
 
 @router.post("/v1/chat/completions")
 async def chat_completions(
-    request: Request, state: StateDep, _caller: Annotated[Caller, Depends(MODEL_USERS)]
+    request: Request, state: StateDep, caller: Annotated[Caller, Depends(MODEL_USERS)]
 ) -> Response:
     """A chat completion through the route's provider chain, plain or streamed."""
     started = state.clock()
@@ -123,12 +133,14 @@ async def chat_completions(
             alias=body.model,
         )
         event = replace(event, request_sha256=content_sha256(chat.messages))
+        reservation = await _admit(state, caller, chat)
         if body.stream:
             handle = await state.router.stream(route, chat)
             include_usage = bool((body.stream_options or {}).get("include_usage"))
             return StreamingResponse(
                 _sse(
                     state,
+                    reservation=reservation,
                     request=request,
                     event=event,
                     chat=chat,
@@ -144,6 +156,8 @@ async def chat_completions(
     except (Error, UpstreamError) as e:
         await _record_failure(state, event, e, started)
         raise
+    if state.limits is not None and reservation is not None:
+        await state.limits.settle(reservation, response.usage.total_tokens)
     created = int(time.time())
     payload = chat_completion_json(
         response, request_id=request.state.request_id, alias=body.model, created=created
@@ -169,6 +183,7 @@ async def chat_completions(
 async def _sse(
     state: GatewayState,
     *,
+    reservation: Reservation | None,
     request: Request,
     event: AuditEvent,
     chat: ChatRequest,
@@ -207,6 +222,8 @@ async def _sse(
     if usage is None:
         prompt = sum(estimate_tokens(content_text(m.get("content"))) for m in chat.messages)
         usage = Usage(prompt, estimate_tokens("".join(text)))
+    if state.limits is not None and reservation is not None:
+        await state.limits.settle(reservation, usage.total_tokens)
     attempts = handle.attempts
     # The audit event is durable before the stream's last event goes out.
     await state.record(
@@ -244,7 +261,7 @@ async def _sse(
 
 @router.post("/v1/embeddings")
 async def embeddings(
-    request: Request, state: StateDep, _caller: Annotated[Caller, Depends(MODEL_USERS)]
+    request: Request, state: StateDep, caller: Annotated[Caller, Depends(MODEL_USERS)]
 ) -> Response:
     """Embeddings through the route's provider chain."""
     started = state.clock()
@@ -257,10 +274,16 @@ async def embeddings(
         params = {"dimensions": body.dimensions} if body.dimensions else {}
         embed = EmbeddingRequest(model=body.model, inputs=body.inputs(), params=params)
         event = replace(event, request_sha256=content_sha256(embed.inputs))
+        estimate = sum(estimate_tokens(text) for text in embed.inputs)
+        reservation = None
+        if state.limits is not None:
+            reservation = await state.limits.admit(caller, estimate)
         response, provider, attempts = await state.router.embed(route, embed)
     except Error as e:
         await _record_failure(state, event, e, started)
         raise
+    if state.limits is not None and reservation is not None:
+        await state.limits.settle(reservation, response.prompt_tokens or estimate)
     await state.record(
         replace(
             event,

@@ -17,7 +17,9 @@ from aiattest.gateway import api_admin, api_openai
 from aiattest.gateway.api_errors import install_error_handlers
 from aiattest.gateway.audit import AuditSink
 from aiattest.gateway.auth import KeyCache
+from aiattest.gateway.limits import Limits
 from aiattest.gateway.providers import build_provider
+from aiattest.gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
 from aiattest.gateway.router import Router
 from aiattest.gateway.state import REQUEST_ID_HEADER, GatewayState
 from aiattest.store import Database
@@ -55,11 +57,13 @@ def create_app(
     audit: AuditSink | None = None,
     http_client: httpx.AsyncClient | None = None,
     db: Database | None = None,
+    limiter: RateLimiter | None = None,
     clock: Callable[[], float] = time.perf_counter,
 ) -> FastAPI:
     """The gateway app. ``http_client`` is shared by every HTTP provider (one is made and
     closed with the app when not given); ``audit`` receives one event per request; ``db``
-    (default: the settings' database, which must be migrated) holds keys and approvals."""
+    (default: the settings' database, which must be migrated) holds keys and approvals;
+    ``limiter`` defaults to Redis when ``redis_url`` is set, else to in-process buckets."""
     owns_client = http_client is None
     owns_db = db is None
     database = db or Database(settings.db_url)
@@ -70,6 +74,14 @@ def create_app(
     state = GatewayState(
         settings=settings, router=Router(settings.gateway, providers), audit=audit, clock=clock
     )
+    if limiter is None:
+        gw = settings.gateway
+        limiter = (
+            RedisRateLimiter(settings.redis_url, gw.redis_prefix)
+            if settings.redis_url
+            else LocalRateLimiter()
+        )
+    state.limits = Limits(settings.gateway, limiter)
     state.extras["db"] = database
     state.extras["keys"] = KeyCache(database)
 
@@ -82,6 +94,8 @@ def create_app(
                 await client.aclose()
             if owns_db:
                 database.dispose()
+            if isinstance(limiter, RedisRateLimiter):
+                await limiter.aclose()
 
     app = FastAPI(
         title="aiattest gateway",

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 
 from aiattest.config import Settings
 from aiattest.gateway.audit import AuditEvent, AuditSink
+from aiattest.gateway.limits import Limits
 from aiattest.gateway.router import Router
 
 REQUEST_ID_HEADER = "x-request-id"
@@ -29,6 +30,8 @@ class GatewayState:
     """Where audit events go; None records nothing (tests of the HTTP surface only)."""
     clock: Callable[[], float] = time.perf_counter
     """Monotonic clock for latencies."""
+    limits: Limits | None = None
+    """Rate limits (None: none)."""
     extras: dict[str, Any] = field(default_factory=dict)
     """Components added by later layers (keys, limits, guard)."""
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from sqlalchemy import select
 
 from aiattest.config import Settings
 from aiattest.config.gateway import GatewaySettings
@@ -78,7 +79,8 @@ def migrated_db(url: str, *tenants: str) -> Database:
     db = Database(url)
     upgrade(db, "heads")
     with db.session() as session:
-        for slug in tenants:
+        existing = set(session.scalars(select(Organisation.slug)))
+        for slug in set(tenants) - existing:
             session.add(Organisation(slug=slug, name=slug.title()))
     return db
 
