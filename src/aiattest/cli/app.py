@@ -13,7 +13,9 @@ from typing import Annotated
 import typer
 
 from aiattest import __version__
+from aiattest.cli import apply as apply_cli
 from aiattest.cli import catalog, db, demo, ledger
+from aiattest.cli import governance as governance_cli
 from aiattest.cli import guard as guard_cli
 from aiattest.cli import keys as keys_cli
 from aiattest.cli.output import console, err_console, print_json
@@ -43,6 +45,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(guard_cli.app, name="guard")
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(governance_cli.app, name="register")
+app.command(name="apply")(apply_cli.apply)
 
 
 @app.callback()

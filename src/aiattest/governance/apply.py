@@ -1,0 +1,179 @@
+"""``apply``: make the registers match a declared organisation file, idempotently.
+
+The whole file is applied in one transaction; references are checked after every record is
+in place, so a file may name things in any order. A dry run does the same work and rolls
+it back, so its diff is exactly what a real run would do, illegal steps included.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from aiattest.catalog import Catalog
+from aiattest.errors import InputError
+from aiattest.governance import changes, registers
+from aiattest.governance.document import OrgDocument
+from aiattest.governance.recorder import ChangeRecorder
+from aiattest.governance.unit import Journal, ensure_organisation
+from aiattest.store import Database
+from aiattest.store.models.governance import Dataset, GovernedAISystem
+
+ORDER = ("systems", "datasets", "rag_documents", "vendors", "models", "eval_runs", "policies",
+         "risks", "incidents")  # fmt: skip
+"""Registers in the order they are applied (changes come last: they need models and runs)."""
+
+_VERB = {"create": "created", "update": "configured", "unchanged": "unchanged"}
+
+
+@dataclass(frozen=True)
+class ApplyItem:
+    """What happened (or, in a dry run, would happen) to one declared record."""
+
+    kind: str
+    """Entity type."""
+    key: str
+    """Person-readable key."""
+    outcome: str
+    """``created``, ``configured`` or ``unchanged`` (kubectl's words)."""
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    """Changed field -> (stored, declared)."""
+    steps: tuple[str, ...] = ()
+    """Workflow steps taken (changes only)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "kind": self.kind,
+            "key": self.key,
+            "outcome": self.outcome,
+            "fields": {k: {"from": a, "to": b} for k, (a, b) in self.fields.items()},
+            "steps": list(self.steps),
+        }
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """The outcome of applying a file."""
+
+    items: tuple[ApplyItem, ...]
+    """One per declared record, in apply order."""
+    dry_run: bool
+    """Whether nothing was written."""
+    ledger_indices: tuple[int, ...]
+    """Log indices of the register_change entries written."""
+
+    @property
+    def changed(self) -> bool:
+        """Whether anything was (or would be) written."""
+        return any(i.outcome != "unchanged" for i in self.items)
+
+
+class _DryRun(Exception):
+    # Raised inside the transaction so that Database.session() rolls everything back.
+    def __init__(self, items: tuple[ApplyItem, ...]) -> None:
+        super().__init__("dry run")
+        self.items = items
+
+
+def apply_document(
+    db: Database,
+    recorder: ChangeRecorder,
+    document: OrgDocument,
+    actor: str,
+    *,
+    dry_run: bool = False,
+    catalog: Catalog | None = None,
+) -> ApplyResult:
+    """Make the registers match ``document``; record every write in the ledger."""
+    journal = Journal()
+    try:
+        with db.session() as session:
+            items = _apply(session, journal, document, actor, catalog)
+            if dry_run:
+                raise _DryRun(items)
+    except _DryRun as signal:
+        return ApplyResult(signal.items, True, ())
+    for change in journal.changes:
+        journal.indices.append(recorder.record(change))
+    return ApplyResult(items, False, tuple(journal.indices))
+
+
+def _apply(
+    session: Session, journal: Journal, doc: OrgDocument, actor: str, catalog: Catalog | None
+) -> tuple[ApplyItem, ...]:
+    org, created = ensure_organisation(session, doc.organisation.slug, doc.organisation.name, actor)
+    journal.add(created)
+    items: list[ApplyItem] = []
+    if created is not None:
+        items.append(ApplyItem("organisation", doc.organisation.slug, "created"))
+    for plural in ORDER:
+        kind = registers.REGISTERS[plural]
+        for spec in getattr(doc, plural):
+            diff, change = registers.declare(session, kind, org, spec, actor)
+            journal.add(change)
+            items.append(ApplyItem(kind.name, diff.key, _VERB[diff.action], diff.fields))
+    for change_spec in doc.changes:
+        plan, recorded = changes.declare_change(session, org, change_spec, actor)
+        journal.add(*recorded)
+        items.append(ApplyItem("change", plan.key, _VERB[plan.action], plan.fields, plan.new_steps))
+    problems = _dangling_references(session, org, doc, catalog)
+    if problems:
+        raise InputError("the file refers to things that do not exist:\n  " + "\n  ".join(problems))
+    return tuple(items)
+
+
+def _dangling_references(
+    session: Session, org: uuid.UUID, doc: OrgDocument, catalog: Catalog | None
+) -> list[str]:
+    systems = set(session.scalars(
+        select(GovernedAISystem.name).where(GovernedAISystem.organisation_id == org)
+    ))  # fmt: skip
+    datasets = set(session.scalars(select(Dataset.name).where(Dataset.organisation_id == org)))
+    problems: list[str] = []
+
+    def need(ok: bool, where: str, what: str) -> None:
+        if not ok:
+            problems.append(f"{where}: {what}")
+
+    for m in doc.models:
+        where = f"model {m.name}@{m.version}"
+        need(m.system is None or m.system in systems, where, f"no system {m.system!r}")
+        for ds in (*m.training_data, *m.eval_data, *m.rag_data):
+            need(ds in datasets, where, f"no dataset {ds!r}")
+    for d in doc.rag_documents:
+        need(d.dataset is None or d.dataset in datasets, f"rag document {d.document}",
+             f"no dataset {d.dataset!r}")  # fmt: skip
+    for r in doc.risks:
+        need(r.system is None or r.system in systems, f"risk {r.name}", f"no system {r.system!r}")
+    for i in doc.incidents:
+        need(i.system is None or i.system in systems, f"incident {i.name}",
+             f"no system {i.system!r}")  # fmt: skip
+    if catalog is not None:
+        problems.extend(_catalog_references(doc, catalog))
+    return problems
+
+
+def _catalog_references(doc: OrgDocument, catalog: Catalog) -> list[str]:
+    controls = {c.id for c in catalog.controls}
+    risks = {r.id for r in catalog.risks}
+    criteria = {c.id for c in catalog.criteria}
+    problems = [
+        f"risk {r.name}: no catalog control {c!r}" for r in doc.risks for c in r.controls
+        if c not in controls
+    ] + [
+        f"risk {r.name}: no catalog AI risk {a!r}" for r in doc.risks for a in r.ai_risks
+        if a not in risks
+    ]  # fmt: skip
+    for v in doc.vendors:
+        for control in (*v.csocs, *v.cuecs):
+            problems.extend(
+                f"vendor {v.name} {control.id}: no criterion {c!r}"
+                for c in control.criteria
+                if c not in criteria
+            )
+    return problems

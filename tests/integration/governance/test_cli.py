@@ -1,0 +1,65 @@
+"""``aiattest apply`` and ``aiattest register`` through the CLI on SQLite."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from aiattest.cli.app import app, main
+
+EXAMPLE = Path(__file__).parents[3] / "examples" / "org.yaml"
+runner = CliRunner()
+
+
+def run(*args: str) -> Any:
+    result = runner.invoke(app, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout) if "--json" in args else result.stdout
+
+
+def test_apply_twice_then_query(tmp_path: Path) -> None:
+    run("init", "--org", "Northwind")
+    dry = run("apply", "-f", str(EXAMPLE), "--dry-run")
+    assert "model/precheck-scorer@4.1 created (dry run)" in dry
+    assert run("register", "list", "models", "--json", "--org", "northwind")["total"] == 0
+    first = run("apply", "-f", str(EXAMPLE), "--json", "--actor", "dana")
+    assert first["changed"] is True
+    assert len(first["ledger_indices"]) > 19
+    second = run("apply", "-f", str(EXAMPLE))
+    assert second.strip().endswith("21 unchanged")
+    assert "configured" not in second
+
+    models = run("register", "list", "models", "--json", "-f", "risk_tier=high")
+    assert [m["name"] for m in models["items"]] == ["precheck-scorer"]
+    assert models["items"][0]["risk_rule"] == "H1"
+    shown = run("register", "show", "models", "precheck-scorer@4.1", "--json")
+    assert (shown["status"], shown["training_data"]) == ("retired", ["loan-applications-2025"])
+    change = run("register", "show", "changes", "CHG-2026-014", "--json")
+    assert [e["to"] for e in change["events"]][-3:] == ["production", "rolled_back", "retired"]
+    deployments = run("register", "deployments", "--from", "2026-10-01", "--to", "2026-11-01",
+                      "--json")  # fmt: skip
+    assert [(d["change"], d["subject"]) for d in deployments] == [
+        ("CHG-2026-014", "precheck-scorer@4.1")
+    ]
+    assert run("register", "list", "changes", "--json")["items"][0]["state"] == "retired"
+
+
+def test_errors_map_to_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["apply", "-f", str(EXAMPLE)])
+    assert exit_info.value.code == 1  # a store problem: the database is not migrated
+    assert "aiattest init" in capsys.readouterr().err
+    run("init")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("organisation: {slug: x, name: X}\nmodels: [{name: m}]\n")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["apply", "-f", str(bad)])
+    assert exit_info.value.code == 2
+    assert "models[0].version: Field required" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["register", "list", "nonsense"])
+    assert exit_info.value.code == 2
