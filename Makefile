@@ -34,7 +34,12 @@ pytest: $(VENV)/.dev
 
 test: lint pytest
 
-bench: $(VENV)/.dev
+# Benchmark peers (Presidio, its spaCy model, detect-secrets) live in their own lock.
+$(VENV)/.bench: requirements/bench.lock $(VENV)/.dev
+	$(PIP) install --require-hashes -r requirements/bench.lock
+	touch $@
+
+bench: $(VENV)/.bench
 	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # Maintainers: regenerate the pinned, hashed lock files after changing pyproject.toml.

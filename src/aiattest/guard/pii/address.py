@@ -26,8 +26,8 @@ _US_ZIP = r"[A-Z]{2}[ ]\d{5}(?:-\d{4})?"
 _UK_POST = r"[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}"
 _EN_TAIL = re.compile(rf"{_UNIT}(?P<city>,[ ]{_CITY},?[ ](?:{_US_ZIP}|{_UK_POST}))?(?![\w])")
 _DE = re.compile(
-    r"[A-ZÄÖÜ](?<![\w-][A-ZÄÖÜ])[\wäöüß.-]{0,40}(?:straße|strasse|str\.|weg|gasse|platz|allee|ring|"
-    r"damm|ufer|chaussee|[ ](?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse|Ring))"
+    r"[A-ZÄÖÜ](?<![\w-][A-ZÄÖÜ])[\wäöüß.-]{0,40}(?:(?i:straße|strasse|str\.|weg|gasse|platz|allee|ring|"
+    r"damm|ufer|chaussee)|[ ](?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse|Ring))"
     r"[ ]\d{1,4}(?:[a-z]|[-/]\d{1,4})?(?P<city>,?[ ]\d{5}[ ][A-ZÄÖÜ][\wäöüß-]{1,30})?(?![\w])"
 )
 _FR = re.compile(
@@ -80,16 +80,14 @@ def find_addresses(text: str) -> list[Candidate]:
     """STREET_ADDRESS candidates in the English, German and French formats."""
     out = _english(text)
     low = text.lower()
-    if not any(w in low for w in _DE_WORDS):
-        return out
-    for m in _DE.finditer(text):
-        out.append(
-            Candidate(m.start(), m.end(), "STREET_ADDRESS", 0.9 if m.group("city") else 0.75)
-        )
-    if not any(w in low for w in _FR_WORDS):
-        return out
-    for m in _FR.finditer(text):
-        if not m.group()[0].isdigit() and not m.group("city"):
-            continue  # "avenue of approach" without a number or postcode is prose
-        out.append(Candidate(m.start(), m.end(), "STREET_ADDRESS", 0.9 if m.group("city") else 0.7))
+    if any(w in low for w in _DE_WORDS):
+        for m in _DE.finditer(text):
+            score = 0.9 if m.group("city") else 0.75
+            out.append(Candidate(m.start(), m.end(), "STREET_ADDRESS", score))
+    if any(w in low for w in _FR_WORDS):
+        for m in _FR.finditer(text):
+            if not m.group()[0].isdigit() and not m.group("city"):
+                continue  # "avenue of approach" without a number or postcode is prose
+            score = 0.9 if m.group("city") else 0.7
+            out.append(Candidate(m.start(), m.end(), "STREET_ADDRESS", score))
     return out

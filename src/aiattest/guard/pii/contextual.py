@@ -14,6 +14,9 @@ from aiattest.guard.pii.types import Candidate
 # One character class repeated with a bounded count: at most ~24 steps of backtracking
 # per start, and starts inside a digit run are refused by the look-behind.
 _PHONE = re.compile(r"[+(\d](?<![\w+\-.(][+(\d])[\d ().\-]{5,22}\d(?![\w-]|\.\d)")
+_NOT_PHONE_SHAPE = re.compile(
+    r"\d{3}-\d{2}-\d{4}|\d{1,3}(?:\.\d{1,3}){3}|\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{13,19}"
+)
 _PHONE_CUE = re.compile(
     r"phone|tel\b|tel\.|telephone|mobile|cell|fax|call|text me|sms|whatsapp|reach me|"
     r"number|contact|dial|ring",
@@ -50,7 +53,7 @@ _BIRTH_CUE = re.compile(
 _PASSPORT_WORDS = ("passport", "pass no", "pass. no", "pasaporte", "passeport", "reisepass",
                    "passaporto")  # fmt: skip
 _PASSPORT_NEAR = re.compile(
-    r"(?:passport|pass\.? no|pasaporte|passeport|reisepass|passaporto)[^\n.;]{0,30}$", re.I
+    r"(?:passport|pass\.? no|pasaporte|passeport|reisepass|passaporto)[^\n;]{0,30}$", re.I
 )
 _PASSPORT = re.compile(r"[A-Z0-9](?<![A-Za-z0-9-][A-Z0-9])[A-Z0-9]{5,8}(?![A-Za-z0-9-])")
 
@@ -63,34 +66,48 @@ def find_phones(text: str, regions: tuple[str, ...]) -> list[Candidate]:
         digits = sum(c.isdigit() for c in raw)
         if not 7 <= digits <= 15 or raw.count("(") != raw.count(")"):
             continue
+        if 2 * (len(raw) - digits) > digits + 2:
+            continue  # "1 2 3 4 5 6 7": more separators than real numbers ever have
+        if _NOT_PHONE_SHAPE.fullmatch(raw):
+            continue  # SSN, IPv4 and date shapes: skip the (costly) phone parser
         start = m.start()
-        end = start + len(raw)
-        intl = raw.startswith(("+", "00"))
-        number = None
-        try:
-            if intl:
-                number = phonenumbers.parse("+" + raw[2:] if raw.startswith("00") else raw, None)
-                if not phonenumbers.is_valid_number(number):
-                    number = None
-            else:
-                for region in regions:
-                    parsed = phonenumbers.parse(raw, region)
-                    if phonenumbers.is_valid_number(parsed):
-                        number = parsed
-                        break
-        except phonenumbers.NumberParseException:
-            continue
-        if number is None:
-            continue
         before = text[max(0, start - 40) : start]
         if _PHONE_ANTI.search(before):
             continue
+        intl = raw.startswith(("+", "00"))
+        if not _valid_phone(raw, intl, regions):
+            continue
+        end = start + len(raw)
         formatted = any(c in raw for c in " ().-")
         score = 0.8 if intl else 0.7 if formatted else 0.4
         if _PHONE_CUE.search(before):
             score = min(1.0, score + 0.2)
         out.append(Candidate(start, end, "PHONE_NUMBER", score))
     return out
+
+
+def _valid_phone(raw: str, intl: bool, regions: tuple[str, ...]) -> bool:
+    """True when ``phonenumbers`` accepts ``raw`` (international, or in one of ``regions``)."""
+    try:
+        if intl:
+            candidates = [phonenumbers.parse("+" + raw[2:] if raw.startswith("00") else raw)]
+        else:
+            candidates = [phonenumbers.parse(raw, region) for region in regions]
+    except phonenumbers.NumberParseException:
+        return False
+    return any(
+        phonenumbers.is_valid_number(n) and not _placeholder(str(n.national_number))
+        for n in candidates
+    )
+
+
+def _placeholder(national: str) -> bool:
+    """Digit runs people write as dummies: 123-456-7890, 555-555-5555, 000-…"""
+    return (
+        len(set(national)) <= 2
+        or national in "01234567890123456789"
+        or (national in "98765432109876543210")
+    )
 
 
 def _valid(y: int, mo: int, d: int) -> bool:

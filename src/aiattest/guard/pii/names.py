@@ -122,7 +122,7 @@ def _score(words: list[str], first: frozenset[str], last: frozenset[str], before
         elif known_first or known_last or any(w in first or w in last for w in words):
             score = 0.75 if strong else 0.6
         else:
-            score = 0.6 if strong else 0.2
+            score = 0.6 if strong else 0.5 if weak else 0.2
     elif known_first or known_last:
         score = 0.85 if titled else 0.7 if strong else 0.5 if weak else 0.3
     else:
@@ -153,8 +153,9 @@ def find_persons(text: str) -> list[Candidate]:
         if tail - lead == 1 and words[lead] not in first and words[lead] not in last:
             # An unknown lone capitalised word needs a cue right before it; a sentence
             # opener ("Suggest …") has none, so skip it without scoring.
-            prev = text[max(0, start - 2) : start].strip()
-            if not prev or prev[-1] in ".!?\n\"'":
+            prev = text[max(0, start - 8) : start].rstrip()
+            titled = _ends_with_cue(prev.lower(), _TITLE_CUES)
+            if not titled and (not prev or prev[-1] in ".!?\n\"'"):
                 continue
         if _ORG_AFTER.match(text, end) or any(words[i] in _STOP for i in range(lead, tail)):
             continue

@@ -14,7 +14,7 @@ from aiattest.guard.pii import checksums
 from aiattest.guard.pii.types import Candidate
 
 _EMAIL = re.compile(
-    r"(?<![\w.%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@"
+    r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
     r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![\w-])"
 )
 # File names such as "logo@2x.png" have the shape of an address but a file extension as TLD.
@@ -71,19 +71,39 @@ def find_url_credentials(text: str) -> list[Candidate]:
     return out
 
 
+def _card_span(raw: str) -> tuple[int, int] | None:
+    """Offset and length of the longest run of whole groups in ``raw`` that is a valid card.
+
+    The pattern is greedy, so "0 4111 1111 1111 1111" arrives with a stray group; runs of
+    groups are tried longest first (a match has at most 19 groups).
+    """
+    seps = {c for c in raw if not c.isdigit()}
+    if len(seps) > 1:
+        return None
+    if not seps:
+        return (0, len(raw)) if checksums.credit_card_ok(raw) else None
+    groups = raw.split(seps.pop())
+    offsets = [0]
+    for g in groups[:-1]:
+        offsets.append(offsets[-1] + len(g) + 1)
+    for n in range(len(groups), 1, -1):
+        for i in range(len(groups) - n + 1):
+            kept = groups[i : i + n]
+            if min(len(g) for g in kept[:-1]) < 3:
+                continue
+            if checksums.credit_card_ok("".join(kept)):
+                return offsets[i], sum(len(g) for g in kept) + n - 1
+    return None
+
+
 def find_cards(text: str) -> list[Candidate]:
     """Payment card numbers: Luhn, issuer range, and one consistent separator style."""
     out = []
     for m in _CARD.finditer(text):
-        raw = m.group()
-        seps = {c for c in raw if not c.isdigit()}
-        if len(seps) > 1:
-            continue
-        if seps and min(len(g) for g in re.split(r"[ -]", raw)[:-1]) < 3:
-            continue
-        number = raw.replace(" ", "").replace("-", "")
-        if checksums.credit_card_ok(number):
-            out.append(Candidate(m.start(), m.end(), "CREDIT_CARD", 0.95))
+        span = _card_span(m.group())
+        if span is not None:
+            start = m.start() + span[0]
+            out.append(Candidate(start, start + span[1], "CREDIT_CARD", 0.95))
     return out
 
 

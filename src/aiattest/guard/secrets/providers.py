@@ -7,6 +7,7 @@ runs; patterns use bounded repetitions only, so scans stay linear.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -119,15 +120,23 @@ def find_private_keys(text: str) -> list[Hit]:
     """PEM private keys (also with ``\\n`` escapes, as inside JSON)."""
     if "PRIVATE KEY" not in text:
         return []
-    out = []
+    out: list[Hit] = []
+    # END markers are found in one pass and paired by bisection, so text full of BEGIN
+    # lines costs O(n log n) rather than a 10 KB look-ahead per BEGIN.
+    ends = [m.span() for m in _PEM_END.finditer(text)]
+    end_starts = [s for s, _ in ends]
+    covered = -1
     for begin in _PEM_BEGIN.finditer(text):
-        end_m = _PEM_END.search(text, begin.end(), begin.end() + 10000)
-        if end_m is not None:
-            out.append(Hit(begin.start(), end_m.end(), "private_key", 0.99))
+        if begin.start() < covered:
+            continue
+        i = bisect.bisect_left(end_starts, begin.end())
+        if i < len(ends) and ends[i][0] - begin.end() <= 10000:
+            stop, score = ends[i][1], 0.99
         else:  # a truncated key still leaks its header and body
             body = _PEM_BODY.match(text, begin.end())
-            stop = body.end() if body else begin.end()
-            out.append(Hit(begin.start(), stop, "private_key", 0.9))
+            stop, score = (body.end() if body else begin.end()), 0.9
+        covered = stop
+        out.append(Hit(begin.start(), stop, "private_key", score))
     return out
 
 

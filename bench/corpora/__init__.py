@@ -1,0 +1,1 @@
+"""Generated, labelled corpora for the guard benchmarks (written by us, built with Faker)."""
