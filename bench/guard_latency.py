@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from aiattest.guard import Channel, Guard, ScanContext
-from aiattest.guard.pipeline import Pipeline
+from aiattest.guard.pipeline import Pipeline, Stage
 
 RESULTS = Path(__file__).parent / "results" / "guard_latency.json"
 PROMPT_CHARS = 2048
@@ -45,6 +45,11 @@ _SENTENCES = [
     "Is it possible to change the colour of the boots from brown to black before shipping?",
     "Thank you for your help, and sorry for the long message.",
 ]
+SYSTEM_PROMPT = (
+    "You are the customer service assistant of an outdoor equipment shop. Answer questions "
+    "about orders, deliveries, returns and invoices. Be brief and friendly, never promise "
+    "refunds yourself and hand disputes over to a human colleague."
+)
 
 
 def make_prompt(seed: int) -> str:
@@ -116,6 +121,16 @@ def main() -> None:
         stats = measure(lambda text, s=b.scanner: s.assess(text, user), prompts)
         results["per_scanner_user_channel"][b.name] = stats
         print(f"  {b.name:10s} p50 {stats['p50_ms']:.3f} ms  p99 {stats['p99_ms']:.3f} ms")
+    # The output stage on 2 KB answers, with a system prompt, canary and retrieved context.
+    output_context = ScanContext(
+        channel=Channel.ASSISTANT,
+        system_prompt=SYSTEM_PROMPT,
+        canary="aiattest-canary-00112233445566aa",
+        rag_context=(make_prompt(1001), make_prompt(1002)),
+    )
+    stats = measure(lambda text: pipeline.scan_text(text, output_context, Stage.OUTPUT), prompts)
+    results["output_stage"] = {"scanners": [b.name for b in rule.output], **stats}
+    print(f"all output scanners: p50 {stats['p50_ms']:.3f} ms  p99 {stats['p99_ms']:.3f} ms")
     p99 = results["channels"]["user"]["p99_ms"]
     results["goal_met"] = p99 <= GOAL_P99_MS
     results["peer"] = {

@@ -8,9 +8,11 @@ figures are the costliest hallucinations.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from aiattest.errors import ScannerError
 from aiattest.guard.interface import Finding, ScanContext, Scanner, ScanOutcome, Severity
-from aiattest.guard.output.text import sentences, words
+from aiattest.guard.output.text import sentences, word_list
 
 UNGROUNDED = "UNGROUNDED"
 
@@ -36,6 +38,13 @@ def _content(tokens: list[str]) -> list[str]:
     return [_stem(t) for t in tokens if t not in _STOP and (len(t) > 1 or t.isdigit())]
 
 
+@lru_cache(maxsize=16)
+def _known_words(documents: tuple[str, ...]) -> frozenset[str]:
+    # Cached: a RAG request checks several answers (or retries) against the same context.
+    # Small on purpose: retrieved text stays in process memory only briefly, never on disk.
+    return frozenset(w for doc in documents for w in _content(word_list(doc)))
+
+
 class GroundednessScanner(Scanner):
     """Flags answer sentences whose support by ``context.rag_context`` is below ``threshold``."""
 
@@ -55,11 +64,11 @@ class GroundednessScanner(Scanner):
         """Findings plus the share of judged content words that lack support (0 when none)."""
         if not context.rag_context:
             return ScanOutcome((), 0.0)
-        known = {w for doc in context.rag_context for w in _content([t.text for t in words(doc)])}
+        known = _known_words(context.rag_context)
         findings = []
         judged = unsupported_words = 0
         for start, end in sentences(text):
-            content = _content([t.text for t in words(text[start:end])])
+            content = _content(word_list(text[start:end]))
             if len(content) < self.min_words:
                 continue  # too short to judge ("Sure.", "Here it is:")
             missing = [w for w in content if w not in known]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
 
 from aiattest.errors import ScannerError
 from aiattest.guard.interface import Finding, ScanContext, Scanner, Severity
-from aiattest.guard.output.text import words
+from aiattest.guard.output.text import word_list, words
 
 LEAK = "SYSTEM_PROMPT_LEAK"
 _MIN_PROMPT_WORDS = 5
@@ -47,37 +48,43 @@ class SystemPromptLeakScanner(Scanner):
         return found
 
     def _overlaps(self, text: str, prompt: str) -> list[Finding]:
-        prompt_words = [t.text for t in words(prompt)]
-        if len(prompt_words) < _MIN_PROMPT_WORDS:
+        grams = _prompt_grams(prompt, self.ngram)
+        if grams is None:
             return []
-        n = min(self.ngram, len(prompt_words))
-        grams = {tuple(prompt_words[i : i + n]) for i in range(len(prompt_words) - n + 1)}
-        out = words(text)
-        out_words = [t.text for t in out]
-        covered_until = -1  # index one past the last output word inside a copied run
+        n, firsts, lasts, table = grams
+        out = word_list(text)
         runs: list[tuple[int, int]] = []
         for i in range(len(out) - n + 1):
-            if tuple(out_words[i : i + n]) not in grams:
+            # Cheap filters first: most windows fail on their first or last word.
+            if out[i] not in firsts or out[i + n - 1] not in lasts:
                 continue
-            if runs and i <= covered_until:
+            if tuple(out[i : i + n]) not in table:
+                continue
+            if runs and i <= runs[-1][1]:
                 runs[-1] = (runs[-1][0], i + n)
             else:
                 runs.append((i, i + n))
-            covered_until = i + n
+        if not runs:
+            return []
+        spans = words(text)  # offsets only when something leaked
         findings = []
         for first, last in runs:
             length = last - first
             # n copied words is already suspicious; a run of 3n words is a verbatim dump.
             score = min(1.0, 0.6 + 0.4 * (length - n) / (2 * n))
-            findings.append(
-                Finding(
-                    self.name,
-                    LEAK,
-                    out[first].start,
-                    out[last - 1].end,
-                    score,
-                    Severity.HIGH,
-                    "overlap",
-                )
-            )
+            start, end = spans[first].start, spans[last - 1].end
+            findings.append(Finding(self.name, LEAK, start, end, score, Severity.HIGH, "overlap"))
         return findings
+
+
+@lru_cache(maxsize=64)
+def _prompt_grams(
+    prompt: str, ngram: int
+) -> tuple[int, frozenset[str], frozenset[str], frozenset[tuple[str, ...]]] | None:
+    """The prompt's word n-grams (cached: one system prompt serves many requests)."""
+    words_ = word_list(prompt)
+    if len(words_) < _MIN_PROMPT_WORDS:
+        return None
+    n = min(ngram, len(words_))
+    table = frozenset(tuple(words_[i : i + n]) for i in range(len(words_) - n + 1))
+    return n, frozenset(g[0] for g in table), frozenset(g[-1] for g in table), table
