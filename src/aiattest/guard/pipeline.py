@@ -80,6 +80,16 @@ class MessagesVerdict:
         return tuple(f for v in self.messages for f in v.failures)
 
 
+BUDGET_UNIT_CHARS = 64 * 1024
+"""A scanner's budget covers texts up to this length; longer texts get proportionally more,
+since scanners run in linear time and a long document must not be blocked for its size."""
+
+
+def budget_for(timeout_s: float, length: int) -> float:
+    """Seconds a scanner may take on a text of ``length`` characters."""
+    return timeout_s * max(1.0, length / BUDGET_UNIT_CHARS)
+
+
 def strongest(actions: Sequence[Action]) -> Action:
     """The strongest of ``actions``; allow when there are none."""
     return max(actions, key=lambda a: a.rank, default=Action.ALLOW)
@@ -132,11 +142,11 @@ class Pipeline:
             failures.append(ScannerFailure(b.name, f"raised {type(e).__name__}: {str(e)[:120]}"))
             return None
         elapsed = self._clock() - started
-        if elapsed > b.timeout_s:
+        budget = budget_for(b.timeout_s, len(text))
+        if elapsed > budget:
             failures.append(
                 ScannerFailure(
-                    b.name,
-                    f"took {elapsed * 1e3:.1f} ms, over its {b.timeout_s * 1e3:.1f} ms budget",
+                    b.name, f"took {elapsed * 1e3:.1f} ms, over its {budget * 1e3:.1f} ms budget"
                 )
             )
             return None

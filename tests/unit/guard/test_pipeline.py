@@ -102,3 +102,11 @@ def test_output_stage_uses_output_scanners() -> None:
     assistant = ScanContext(channel=Channel.USER)
     verdict = Pipeline(rule).scan_text("no", assistant, Stage.OUTPUT)
     assert [f.type for f in verdict.findings] == ["REFUSAL"]
+
+
+def test_budget_grows_with_long_texts(clock: FakeClock) -> None:
+    rule = rule_with(SlowScanner(clock, 0.3), timeout_s=0.25)
+    long_text = "x" * (128 * 1024)  # twice the unit: a 0.5 s budget
+    assert Pipeline(rule, clock=clock).scan_text(long_text, USER).decision is Action.ALLOW
+    slower = rule_with(SlowScanner(clock, 0.6), timeout_s=0.25)
+    assert Pipeline(slower, clock=clock).scan_text(long_text, USER).decision is Action.BLOCK
