@@ -77,7 +77,7 @@ def parse_line(line: str, number: int, *, max_chars: int) -> ScanRequest | None:
 def read_requests(path: Path, *, max_chars: int) -> Iterator[ScanRequest]:
     """Stream the requests in ``path``."""
     try:
-        with path.open(encoding="utf-8") as fh:
+        with path.open(encoding="utf-8-sig") as fh:  # tolerate a byte-order mark
             for number, line in enumerate(fh, start=1):
                 request = parse_line(line, number, max_chars=max_chars)
                 if request is not None:

@@ -10,6 +10,9 @@ import yaml
 
 from aiattest.errors import ConfigError
 
+MAX_NODES = 100_000
+"""More nodes than any real policy has; stops alias bombs (``&a [*a, *a, …]``) expanding."""
+
 Location = tuple[str | int, ...]
 """A path into the document: mapping keys and sequence indexes."""
 
@@ -36,6 +39,8 @@ def load_located(text: str, source: str) -> LocatedDocument:
     """Parse ``text`` (one YAML document); ConfigError names ``source`` and the line."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError as e:
+        raise ConfigError(f"{source}:1: not valid YAML: nested too deeply") from e
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1
@@ -51,6 +56,8 @@ def load_located(text: str, source: str) -> LocatedDocument:
         mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
         raise ConfigError(f"{source}:{line}: not valid YAML: {e}") from e
+    except RecursionError as e:
+        raise ConfigError(f"{source}:1: not valid YAML: nested too deeply") from e
     finally:
         loader.dispose()
     return doc
@@ -69,6 +76,10 @@ def read_located(path: Path) -> LocatedDocument:
 
 def _walk(node: yaml.Node, loc: Location, lines: dict[Location, int], loader: Any) -> Any:
     lines[loc] = node.start_mark.line + 1
+    if len(lines) > MAX_NODES:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"more than {MAX_NODES} nodes (an alias bomb?)", node.start_mark
+        )
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:

@@ -163,3 +163,13 @@ def test_check_policy(tmp_path: Path, policy: Path) -> None:
     result = runner.invoke(app, ["guard", "check-policy", str(bad)])
     assert result.exit_code == 2
     assert f"{bad}:14:" in result.stderr
+
+
+def test_byte_order_mark_and_crlf_are_tolerated(tmp_path: Path, policy: Path) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(
+        b'\xef\xbb\xbf{"id": 1, "text": "fine"}\r\n{"id": 2, "text": "bluebird"}\r\n'
+    )
+    result = runner.invoke(app, ["guard", "scan", "--input", str(source), "--policy", str(policy)])
+    assert result.exit_code == 1, result.output
+    assert [json.loads(x)["decision"] for x in result.stdout.splitlines()] == ["allow", "block"]

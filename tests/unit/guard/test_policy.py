@@ -187,3 +187,15 @@ def test_shipped_default_policy() -> None:
     assert rule.actions["PROMPT_INJECTION"] is Action.BLOCK
     assert rule.actions["SECRET"] is Action.BLOCK
     assert rule.actions["EMAIL_ADDRESS"] is Action.REDACT
+
+
+def test_alias_bomb_is_refused(tmp_path: Path) -> None:
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdefghi":
+        prev = chr(ord(level) - 1)
+        bomb += f"{level}: &{level} [" + ", ".join([f"*{prev}"] * 10) + "]\n"
+    assert "alias bomb" in error_of(tmp_path, bomb)
+
+
+def test_deep_nesting_is_refused(tmp_path: Path) -> None:
+    assert "not valid YAML" in error_of(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n")
