@@ -46,6 +46,7 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(guard_cli.app, name="guard")
 app.add_typer(keys_cli.app, name="keys")
 app.add_typer(governance_cli.app, name="register")
+app.add_typer(governance_cli.lineage_app, name="lineage")
 app.command(name="apply")(apply_cli.apply)
 
 

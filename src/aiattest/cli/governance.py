@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -187,3 +188,127 @@ def deployments_cmd(
             soft_wrap=True,
         )
     console.print(f"{len(rows)} deployment(s)")
+
+
+lineage_app = typer.Typer(help="Data lineage: ingest OpenLineage events, ask where data went.",
+                          no_args_is_help=True)  # fmt: skip
+
+
+@lineage_app.command("ingest")
+def lineage_ingest_cmd(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="OpenLineage RunEvents: a JSON object or JSONL.")],
+    org: OrgOpt = None,
+    actor: Annotated[str, typer.Option("--actor", help="Who sends them.")] = "lineage-cli",
+    as_json: JsonOpt = False,
+) -> None:
+    """Ingest OpenLineage RunEvents (spec 2-0-2); only COMPLETE events add lineage."""
+    from aiattest.governance.lineage import ingest, parse_events
+    from aiattest.governance.unit import unit_of_work
+
+    events = parse_events(file)
+    results = []
+    with (
+        open_governance(ctx) as (_settings, db, recorder),
+        unit_of_work(db, recorder) as (session, journal),
+    ):
+        org_id = _org_id(session, org)
+        for event in events:
+            result, change = ingest(session, org_id, event, actor)
+            journal.add(change)
+            results.append(result)
+    rows = [{"run_id": r.run_id, "edges_added": r.edges_added, "ignored": r.ignored}
+            for r in results]  # fmt: skip
+    if as_json:
+        print_json(rows)
+        return
+    added = sum(r.edges_added for r in results)
+    console.print(f"{len(rows)} event(s), {added} new edge(s)")
+
+
+def _print_nodes(nodes: list[Any], as_json: bool) -> None:
+    if as_json:
+        print_json([n.to_json() for n in nodes])
+        return
+    for n in nodes:
+        name = f" ({n.register_name})" if n.register_name and n.register_name != n.key else ""
+        console.print(f"{n.kind}/{n.key}{name}  via {n.via}, depth {n.depth}",
+                      markup=False, soft_wrap=True)  # fmt: skip
+
+
+@lineage_app.command("trained-on")
+def trained_on_cmd(
+    ctx: typer.Context,
+    model: Annotated[str, typer.Argument(help="NAME@VERSION.")],
+    org: OrgOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """What data was a model version trained on."""
+    from aiattest.governance.lineage import trained_on
+
+    with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
+        nodes = trained_on(session, _org_id(session, org), model)
+    _print_nodes(nodes, as_json)
+
+
+@lineage_app.command("used-by")
+def used_by_cmd(
+    ctx: typer.Context,
+    dataset: Annotated[str, typer.Argument(help="Dataset name or URI.")],
+    org: OrgOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Which model versions used a dataset (training, eval or retrieval)."""
+    from aiattest.governance.lineage import models_using
+
+    with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
+        nodes = models_using(session, _org_id(session, org), dataset)
+    _print_nodes(nodes, as_json)
+
+
+@lineage_app.command("chunk")
+def chunk_cmd(
+    ctx: typer.Context,
+    chunk: Annotated[str, typer.Argument(help="The chunk id in the vector store.")],
+    org: OrgOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Where a RAG chunk came from: document, version, source, ingestion run, upstream data."""
+    from aiattest.governance.lineage import chunk_origin
+
+    with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
+        origins = chunk_origin(session, _org_id(session, org), chunk)
+    data = [o.to_json() for o in origins]
+    if as_json:
+        print_json(data)
+        return
+    for o in data:
+        for name, value in o.items():
+            console.print(f"{name:16} {value}", markup=False, soft_wrap=True)
+
+
+@app.command("model-card")
+def model_card_cmd(
+    ctx: typer.Context,
+    model: Annotated[str, typer.Argument(help="NAME@VERSION.")],
+    fmt: Annotated[
+        str, typer.Option("--format", help="markdown (Hugging Face layout) or cyclonedx.")
+    ] = "markdown",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    org: OrgOpt = None,
+) -> None:
+    """A model card from the inventory and eval runs, as Markdown or a CycloneDX 1.6 ML-BOM."""
+    from aiattest.errors import InputError
+    from aiattest.governance.model_card import build_card, to_cyclonedx, to_markdown
+
+    renderers = {"markdown": to_markdown, "cyclonedx": to_cyclonedx}
+    if fmt not in renderers:
+        raise InputError(f"--format must be markdown or cyclonedx, not {fmt!r}")
+    with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
+        card = build_card(session, _org_id(session, org), model)
+    text = renderers[fmt](card)
+    if output is None:
+        console.file.write(text if text.endswith("\n") else text + "\n")
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}", markup=False)

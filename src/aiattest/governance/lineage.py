@@ -10,17 +10,19 @@ links its datasets to the model it produced. Declared references in the inventor
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import UUID4, BaseModel, ConfigDict, Field
+from pydantic import UUID4, BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from aiattest.errors import NotFoundError
+from aiattest.errors import InputError, NotFoundError
 from aiattest.governance.recorder import RegisterChange, record_hash
 from aiattest.governance.schemas import UTCDatetime
 from aiattest.store.models.governance import (
@@ -97,6 +99,37 @@ class RunEvent(BaseModel):
     """The integration that emitted the event."""
     schemaURL: str = Field(min_length=1)
     """The spec the event follows."""
+
+
+def parse_events(path: Path) -> list[RunEvent]:
+    """RunEvents from a file holding one JSON object, a JSON array, or JSON lines."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror}") from e
+    try:
+        whole = json.loads(text)
+        raw = whole if isinstance(whole, list) else [whole]
+    except json.JSONDecodeError:
+        # Not one JSON document: read it as JSON lines (one event per line).
+        try:
+            raw = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as e:
+            raise InputError(f"{path} is not JSON or JSON lines: {e}") from e
+    return [parse_event(item, f"{path}[{i}]") for i, item in enumerate(raw)]
+
+
+def parse_event(data: Any, source: str = "event") -> RunEvent:
+    """Validate one RunEvent (raises InputError naming the bad field)."""
+    try:
+        event = RunEvent.model_validate(data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(event)"
+        raise InputError(f"{source} is not an OpenLineage RunEvent: {where}: {first['msg']}") from e
+    if f"/{SPEC_VERSION}/" not in event.schemaURL and "/2-0-" not in event.schemaURL:
+        raise InputError(f"{source}: schemaURL {event.schemaURL!r} is not spec 2-0-x")
+    return event
 
 
 @dataclass(frozen=True)
@@ -279,6 +312,21 @@ class ChunkOrigin:
     """Datasets and jobs upstream of that dataset."""
     ingested_at: datetime
     """When the document was recorded."""
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "chunk": self.chunk,
+            "knowledge_base": self.knowledge_base,
+            "document": self.document,
+            "source_uri": self.source_uri,
+            "version": self.version,
+            "content_hash": self.content_hash,
+            "ingestion_run": self.ingestion_run,
+            "dataset": self.dataset,
+            "upstream": [n.to_json() for n in self.upstream],
+            "ingested_at": self.ingested_at.isoformat(),
+        }
 
 
 def chunk_origin(session: Session, org: uuid.UUID, chunk: str) -> list[ChunkOrigin]:

@@ -36,7 +36,7 @@ def _seed(db: Database, org: uuid.UUID) -> None:
         self_hosted=True,
         artifact_digest="sha256:" + "ab" * 32,
         risk_assessment={"automated_decisions": True},
-    )  # type: ignore[arg-type]
+    )
     run = EvalRunSpec(name="ev-1", suite="scoring", suite_version="1", dataset_hash="h" * 8,
                       target="scorer@3", metrics={"f1": 0.91}, thresholds={"f1": 0.9},
                       run_at=datetime(2026, 11, 2, 8, tzinfo=UTC))  # fmt: skip

@@ -47,6 +47,21 @@ def test_apply_twice_then_query(tmp_path: Path) -> None:
     ]
     assert run("register", "list", "changes", "--json")["items"][0]["state"] == "retired"
 
+    # The lineage and model-card commands answer from the applied file.
+    trained = run("lineage", "trained-on", "precheck-scorer@4.1", "--json")
+    assert [n["key"] for n in trained] == ["loan-applications-2025"]
+    used = run("lineage", "used-by", "help-centre-articles", "--json")
+    assert {n["key"] for n in used} == {"support-llm@gpt-4o-2024-08-06",
+                                        "support-llm-fallback@claude-sonnet-4"}  # fmt: skip
+    chunk = run("lineage", "chunk", "article-2001#0", "--json")
+    assert [(c["document"], c["dataset"]) for c in chunk] == [
+        ("article-2001", "help-centre-articles")
+    ]
+    card = run("register", "model-card", "support-llm@gpt-4o-2024-08-06")
+    assert "# Model Card for support-llm" in card
+    run("register", "model-card", "precheck-scorer@4.1", "--format", "cyclonedx", "-o", "bom.json")
+    assert json.loads((tmp_path / "bom.json").read_text())["specVersion"] == "1.6"
+
 
 def test_errors_map_to_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
