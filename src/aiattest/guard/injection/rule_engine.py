@@ -178,14 +178,61 @@ def text_words(text: str) -> frozenset[str]:
     return frozenset(text.translate(_WORD_BREAKS).split())
 
 
+class _Index:
+    """Which rules a text can trigger, found with set operations instead of a loop over all
+    rules: rules keyed by the words of their first trigger, plus those that need a look."""
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        by_word: dict[str, set[int]] = {}
+        always: list[int] = []
+        for i, rule in enumerate(rules):
+            first = rule.triggers[0] if rule.triggers else Trigger(frozenset(), ())
+            # A substring with a word in it ("don't", "<system") can only be present when
+            # that word is a word of the text, so it is indexed under its longest word.
+            keys = set(first.words)
+            for substring in first.substrings:
+                parts = substring.translate(_WORD_BREAKS).split()
+                if parts:
+                    keys.add(max(parts, key=len))
+                else:
+                    always.append(i)
+            for key in keys:
+                by_word.setdefault(key, set()).add(i)
+            if not rule.triggers:
+                always.append(i)
+        self.by_word = {word: frozenset(ids) for word, ids in by_word.items()}
+        self.keys = frozenset(self.by_word)
+        self.always = tuple(always)
+
+    def candidates(self, words: frozenset[str], padded: str) -> list[Rule]:
+        """Rules whose triggers are all present, in table order."""
+        ids = set(self.always)
+        for word in words & self.keys:
+            ids.update(self.by_word[word])
+        return [
+            self.rules[i]
+            for i in sorted(ids)
+            if all(trigger.present(words, padded) for trigger in self.rules[i].triggers)
+        ]
+
+
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(rules: tuple[Rule, ...]) -> _Index:
+    index = _INDEXES.get(id(rules))
+    if index is None or index.rules is not rules:
+        index = _INDEXES[id(rules)] = _Index(rules)
+    return index
+
+
 def match_rules(text: str, rules: tuple[Rule, ...]) -> list[RuleHit]:
     """All rule hits in a normalised ``text``, damped when in a meta discussion."""
     hits: list[RuleHit] = []
     padded = f" {text} "
     words = text_words(text)
-    for rule in rules:
-        if not all(trigger.present(words, padded) for trigger in rule.triggers):
-            continue
+    for rule in _index(rules).candidates(words, padded):
         seen: set[tuple[int, int]] = set()
         for match in rule.matches(text, words):
             start, end = match.span()

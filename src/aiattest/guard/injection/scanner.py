@@ -83,6 +83,20 @@ def _analyse(text: str, use_classifier: bool, depth: int) -> _Evidence:
     return _Evidence(rule_score(rule_hits), classifier, tuple(hits))
 
 
+def _merge(hits: tuple[_Hit, ...]) -> list[_Hit]:
+    """One hit per family and overlapping span (two rules often match the same phrase)."""
+    merged: list[_Hit] = []
+    for hit in sorted(hits, key=lambda h: (h.family, h.start, h.end)):
+        last = merged[-1] if merged else None
+        if last and last.family == hit.family and hit.start < last.end:
+            merged[-1] = _Hit(
+                hit.family, last.start, max(last.end, hit.end), max(last.score, hit.score)
+            )
+        else:
+            merged.append(hit)
+    return merged
+
+
 def _thresholds(overrides: Mapping[str, float] | None) -> dict[Channel, float]:
     merged = dict(DEFAULT_THRESHOLDS)
     for key, value in (overrides or {}).items():
@@ -122,7 +136,7 @@ class InjectionScanner(Scanner):
             return ScanOutcome((), score)
         findings = [
             Finding(self.name, FINDING_TYPE, h.start, h.end, h.score, Severity.HIGH, h.family)
-            for h in evidence.hits
+            for h in _merge(evidence.hits)
             if h.score >= REPORT_FLOOR
         ]
         if evidence.classifier >= self.threshold(context.channel) or not findings:

@@ -184,3 +184,9 @@ def test_never_raises_on_arbitrary_unicode(text: str) -> None:
     assert 0.0 <= outcome.score <= 1.0
     for finding in outcome.findings:
         assert 0 <= finding.start <= finding.end <= len(text)
+
+
+def test_one_finding_per_family_and_phrase(scanner: InjectionScanner) -> None:
+    findings = [f for f in scanner.scan(ATTACK, USER) if f.subtype == "instruction_override"]
+    assert len(findings) == 1
+    assert ATTACK[findings[0].start : findings[0].end] == "Ignore all previous instructions"
