@@ -60,6 +60,20 @@ class Verdict:
     failures: tuple[ScannerFailure, ...] = ()
     """Scanners that failed (fail closed)."""
 
+    def summary(self) -> dict[str, object]:
+        """What may be logged or ledgered about this verdict: types, counts, actions and
+        failing scanners, never the text or the found values (privacy by default)."""
+        counts: dict[str, int] = {}
+        for f in self.findings:
+            counts[f.type] = counts.get(f.type, 0) + 1
+        return {
+            "decision": self.decision.value,
+            "findings": dict(sorted(counts.items())),
+            "actions": sorted({a.value for a in self.actions}),
+            "scores": {name: round(score, 4) for name, score in sorted(self.scores.items())},
+            "failed_scanners": sorted({x.scanner for x in self.failures}),
+        }
+
     def findings_with(self, action: Action) -> list[Finding]:
         """Findings whose policy action is ``action``."""
         return [f for f, a in zip(self.findings, self.actions, strict=True) if a is action]

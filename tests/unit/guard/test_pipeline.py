@@ -110,3 +110,24 @@ def test_budget_grows_with_long_texts(clock: FakeClock) -> None:
     assert Pipeline(rule, clock=clock).scan_text(long_text, USER).decision is Action.ALLOW
     slower = rule_with(SlowScanner(clock, 0.6), timeout_s=0.25)
     assert Pipeline(slower, clock=clock).scan_text(long_text, USER).decision is Action.BLOCK
+
+
+def test_summary_holds_counts_not_text() -> None:
+    text = "ann@acme.com ann@acme.com secret"
+    scanner = FixedScanner(
+        [
+            finding("EMAIL_ADDRESS", 0, 12),
+            finding("EMAIL_ADDRESS", 13, 25),
+            finding("SECRET", 26, 32),
+        ]
+    )
+    rule = rule_with(scanner, RaisingScanner(), actions={"EMAIL_ADDRESS": Action.REDACT})
+    summary = Pipeline(rule).scan_text(text, USER).summary()
+    assert summary == {
+        "decision": "block",
+        "findings": {"EMAIL_ADDRESS": 2, "SECRET": 1},
+        "actions": ["flag", "redact"],
+        "scores": {"fixed": 0.9},
+        "failed_scanners": ["raising"],
+    }
+    assert "ann@acme.com" not in repr(summary)
