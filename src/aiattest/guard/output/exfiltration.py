@@ -18,7 +18,8 @@ EXFILTRATION = "DATA_EXFILTRATION"
 _URL = r"(?:https?:)?//[^\s)<>\"']+"
 _IMAGE = compile_linear(r"!\[[^\]\n]*\]\(\s*<?(" + _URL + ")", ignore_case=True)
 _LINK = compile_linear(r"(?:^|[^!])\[[^\]\n]*\]\(\s*<?(" + _URL + ")", ignore_case=True)
-_REFERENCE = compile_linear(r"(?m)^[ \t]*\[[^\]\n]+\]:[ \t]*<?(" + _URL + ")", ignore_case=True)
+_REFERENCE = compile_linear(r"(?m)^[ \t]*\[([^\]\n]+)\]:[ \t]*<?(" + _URL + ")", ignore_case=True)
+_IMAGE_LABEL = compile_linear(r"!\[([^\]\n]*)\](?:\[([^\]\n]*)\])?")
 _HTML_IMAGE = compile_linear(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?(" + _URL + ")", ignore_case=True)
 _PAYLOAD_CHARS = 24
 """Query or fragment length from which a URL is taken to carry data."""
@@ -48,17 +49,25 @@ class ExfiltrationScanner(Scanner):
         """Findings cover the URL; images score 0.95 with a payload, else 0.6."""
         text = scannable(text)
         findings: list[Finding] = []
-        for pattern, subtype, is_image in (
-            (_IMAGE, "markdown_image", True),
-            (_HTML_IMAGE, "html_image", True),
-            (_REFERENCE, "markdown_reference", False),
-            (_LINK, "markdown_link", False),
+        # A reference definition used by an image (``![x][ref]`` … ``[ref]: url``) loads
+        # as an image too, so it is judged like one.
+        image_labels = {
+            (m.group(2) or m.group(1)).strip().lower() for m in _IMAGE_LABEL.finditer(text)
+        }
+        for pattern, subtype, group in (
+            (_IMAGE, "markdown_image", 1),
+            (_HTML_IMAGE, "html_image", 1),
+            (_REFERENCE, "markdown_reference", 2),
+            (_LINK, "markdown_link", 1),
         ):
             for m in pattern.finditer(text):
-                url = m.group(1)
-                start, end = m.span(1)
+                url = m.group(group)
+                start, end = m.span(group)
                 if self._allowed(url):
                     continue
+                is_image = subtype.endswith("image") or (
+                    group == 2 and m.group(1).strip().lower() in image_labels
+                )
                 payload = _carries_payload(url)
                 if is_image:
                     score = 0.95 if payload else 0.6
