@@ -8,8 +8,9 @@ same number back.
 
 from __future__ import annotations
 
+import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -22,12 +23,68 @@ class CanonicalError(ValueError):
 
 def canonical_json(value: Any) -> bytes:
     """The RFC 8785 canonical UTF-8 bytes of ``value`` (dict, list, str, int, float, bool, None)."""
-    parts: list[str] = []
-    _write(value, parts)
+    if _plain(value):
+        # Without floats and with ASCII keys, the C encoder's output is already canonical:
+        # code-point key order equals UTF-16 order, and its escapes are RFC 8785's.
+        text = _fast(value)
+    else:
+        parts: list[str] = []
+        _write(value, parts)
+        text = "".join(parts)
     try:
-        return "".join(parts).encode("utf-8")
+        return text.encode("utf-8")
     except UnicodeEncodeError as e:
         raise CanonicalError("strings must not contain lone surrogates") from e
+
+
+def _make_fast() -> Callable[[Any], str]:
+    def _refuse(value: Any) -> Any:
+        raise CanonicalError(f"{type(value).__name__} is not a JSON value")
+
+    # The C encoder, built once: JSONEncoder.encode would build a new one per call.
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython always has it
+        return json.JSONEncoder(
+            ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+        ).encode
+    encoder = make(None, _refuse, encode_basestring, None, ":", ",", True, False, False)
+    return lambda value: "".join(encoder(value, 0))
+
+
+_fast = _make_fast()
+
+
+def encode_string(value: str) -> bytes:
+    """The canonical JSON of one string (the common case, without the type walk)."""
+    try:
+        return encode_basestring(value).encode("utf-8")
+    except UnicodeEncodeError as e:
+        raise CanonicalError("strings must not contain lone surrogates") from e
+
+
+def _plain(value: Any) -> bool:  # noqa: PLR0911 - a flat type dispatch is the fast path
+    """Whether ``value`` holds only str, bool, None, safe ints, lists, tuples, ASCII-keyed dicts."""
+    t = type(value)
+    if t is dict:
+        for k, v in value.items():
+            if type(k) is not str or not k.isascii():
+                return False
+            tv = type(v)
+            if tv is str or tv is bool or v is None:
+                continue
+            if tv is int:
+                if not -MAX_SAFE_INTEGER <= v <= MAX_SAFE_INTEGER:
+                    return False
+            elif not _plain(v):
+                return False
+        return True
+    if t is str or t is bool or value is None:
+        return True
+    if t is int:
+        return bool(-MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER)
+    if t is list or t is tuple:
+        return all(_plain(v) for v in value)
+    return False
 
 
 def _utf16_key(key: str) -> bytes:

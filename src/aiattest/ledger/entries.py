@@ -1,7 +1,7 @@
 """Ledger entries: typed records, their canonical leaf bytes, and sealed personal fields.
 
 A leaf never holds personal data in clear. Fields passed as ``private`` are replaced in
-the leaf by ``HMAC-SHA256(salt, canonical(value))`` with a fresh random salt per field;
+the leaf by ``SHA-256(salt || canonical(value))`` with a fresh random salt per field;
 the salt and the value are kept apart (:class:`Secret`, stored in a deletable table).
 Deleting them (crypto-shredding) leaves the log verifiable while the commitment can no
 longer be confirmed or brute-forced from a guessed value.
@@ -18,7 +18,12 @@ from enum import StrEnum
 from typing import Any, NewType
 
 from aiattest.errors import InputError
-from aiattest.ledger.canonical import CanonicalError, canonical_json
+from aiattest.ledger.canonical import (
+    MAX_SAFE_INTEGER,
+    CanonicalError,
+    canonical_json,
+    encode_string,
+)
 from aiattest.ledger.merkle import leaf_hash
 
 LogIndex = NewType("LogIndex", int)
@@ -63,7 +68,7 @@ class Entry:
     """Personal data; the leaf commits to a salted hash of each field, never the value."""
 
     def __post_init__(self) -> None:
-        if type(self.ts_ms) is not int or self.ts_ms < 0:
+        if type(self.ts_ms) is not int or not 0 <= self.ts_ms <= MAX_SAFE_INTEGER:
             raise InputError(f"ts_ms must be a non-negative integer, got {self.ts_ms!r}")
         if not isinstance(self.actor, str) or not 0 < len(self.actor) <= 200:
             raise InputError("actor must be a non-empty string of at most 200 characters")
@@ -85,7 +90,7 @@ class Secret:
     field: str
     """The field name."""
     salt: bytes
-    """The random HMAC key of the commitment."""
+    """The random salt of the commitment (never reused, never in the leaf)."""
     value: bytes
     """The canonical JSON of the value."""
 
@@ -107,8 +112,10 @@ class SealedEntry:
 
 
 def commitment(salt: bytes, value: bytes) -> str:
-    """Hex HMAC-SHA256 of a canonical value under its salt."""
-    return hmac.new(salt, value, hashlib.sha256).hexdigest()
+    """Hex SHA-256(salt || canonical value): hiding while the 32-byte random salt is secret,
+    binding because SHA-256 is collision resistant. (HMAC would add a second hash per
+    field for no gain here, since the salt is never reused and never revealed.)"""
+    return hashlib.sha256(salt + value).hexdigest()
 
 
 def seal(
@@ -123,19 +130,28 @@ def seal(
     try:
         for name, value in entry.private.items():
             salt = random_bytes(SALT_BYTES)
-            raw = canonical_json(value)
+            raw = encode_string(value) if type(value) is str else canonical_json(value)
             secrets.append(Secret(field=str(name), salt=salt, value=raw))
             sealed[str(name)] = commitment(salt, raw)
-        body = canonical_json(
-            {
-                "v": ENTRY_VERSION,
-                "kind": entry.kind.value,
-                "ts": entry.ts_ms,
-                "actor": entry.actor,
-                "subjects": entry.subjects,
-                "payload": entry.payload,
-                "sealed": sealed,
-            }
+        payload = entry.payload if type(entry.payload) is dict else dict(entry.payload)
+        # The envelope's keys are fixed, so it is assembled in canonical (sorted) order from
+        # canonical parts instead of walking everything a second time.
+        body = b"".join(
+            (
+                b'{"actor":',
+                encode_string(entry.actor),
+                b',"kind":"',
+                entry.kind.value.encode(),
+                b'","payload":',
+                canonical_json(payload),
+                b',"sealed":',
+                canonical_json(sealed) if sealed else b"{}",
+                b',"subjects":[',
+                b",".join([encode_string(s) for s in entry.subjects]),
+                b'],"ts":',
+                b"%d" % entry.ts_ms,
+                b',"v":%d}' % ENTRY_VERSION,
+            )
         )
     except CanonicalError as e:
         raise InputError(f"entry is not representable as canonical JSON: {e}") from e

@@ -221,21 +221,26 @@ class LedgerStore:
 
     # -- reads -----------------------------------------------------------------------------
 
-    def entries(self, cur: Any, start: int, end: int) -> list[tuple[int, bytes, bytes]]:
-        """(idx, leaf_hash, body) of the stored entries with start <= idx < end, in order."""
-        cur.execute(
-            self._q(_ENTRY_RANGE),
-            (start, end),
-        )
-        return [(int(i), _blob(h), _blob(b)) for i, h, b in cur.fetchall()]
+    def entries(
+        self, cur: Any, start: int, end: int, *, raw: bool = False
+    ) -> list[tuple[int, bytes, bytes]]:
+        """(idx, leaf_hash, body) of the stored entries with start <= idx < end, in order.
 
-    def nodes(self, cur: Any, lo: int, hi: int) -> list[tuple[int, bytes]]:
-        """(pos, hash) of the stored nodes with lo <= pos < hi, in order."""
+        ``raw`` skips the per-row type normalisation (the verifier compares values as
+        stored, so a retyped column simply fails to match).
+        """
+        cur.execute(self._q(_ENTRY_RANGE), (start, end))
+        rows: list[tuple[int, bytes, bytes]] = cur.fetchall()
+        return rows if raw else [(int(i), _blob(h), _blob(b)) for i, h, b in rows]
+
+    def nodes(self, cur: Any, lo: int, hi: int, *, raw: bool = False) -> list[tuple[int, bytes]]:
+        """(pos, hash) of the stored nodes with lo <= pos < hi, in order (``raw``: as stored)."""
         cur.execute(
             self._q("SELECT pos, hash FROM ledger_nodes WHERE pos >= ? AND pos < ? ORDER BY pos"),
             (lo, hi),
         )
-        return [(int(p), _blob(h)) for p, h in cur.fetchall()]
+        rows: list[tuple[int, bytes]] = cur.fetchall()
+        return rows if raw else [(int(p), _blob(h)) for p, h in rows]
 
     def first_at_or_after(self, cur: Any, table: str, column: str, start: int) -> int | None:
         """The smallest key >= start in a table (finds rows beyond the tree)."""

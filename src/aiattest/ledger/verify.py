@@ -34,8 +34,8 @@ def verify_store(
         rebuild = _Rebuild({s: r for s, r, _, _ in checkpoints})
         for start in range(0, size, chunk):
             end = min(start + chunk, size)
-            rows = store.entries(cur, start, end)
-            nodes = store.nodes(cur, merkle.nodes_before(start), merkle.nodes_before(end))
+            rows = store.entries(cur, start, end, raw=True)
+            nodes = store.nodes(cur, merkle.nodes_before(start), merkle.nodes_before(end), raw=True)
             rebuild.check(start, end, rows, nodes)
         root = merkle.fold(rebuild.stack) if rebuild.stack else merkle.EMPTY_ROOT
         extra = store.first_at_or_after(cur, "ledger_entries", "idx", size)
@@ -67,34 +67,37 @@ class _Rebuild:
         nodes: list[tuple[int, bytes]],
     ) -> None:
         """Check entries [start, end) and the inner nodes their appends completed."""
-        sha256, node_hash, position = hashlib.sha256, merkle.node_hash, merkle.position
+        sha256, node_hash = hashlib.sha256, merkle.node_hash
         stack, roots_wanted = self.stack, self.roots_wanted
-        at = 0
+        at, n_nodes = 0, len(nodes)
         expected = start
         for idx, stored_leaf, body in rows:
             if idx != expected:
                 raise VerificationError(f"entry {expected} is missing", index=expected)
-            h = sha256(b"\x00" + body).digest()
+            try:
+                h = sha256(b"\x00" + body).digest()
+            except TypeError as e:  # a retyped column (text where bytes belong)
+                raise VerificationError(f"entry {idx} is not stored as bytes", index=idx) from e
             if h != stored_leaf:
                 raise VerificationError(
                     f"entry {idx} does not hash to its stored leaf hash", index=idx
                 )
-            # Merge completed subtrees; each merge is the next stored node in post-order.
-            m, level = idx, 0
-            while m & 1:
-                h = node_hash(stack.pop(), h)
-                m >>= 1
-                level += 1
-                pos = position(level, m)
-                if at >= len(nodes) or nodes[at][0] != pos:
-                    _node_gap(nodes, at, level, m)
-                if nodes[at][1] != h:
-                    raise VerificationError(
-                        f"stored node at level {level}, index {m} is wrong "
-                        f"(covers entries {m << level}..{((m + 1) << level) - 1})",
-                        index=m << level,
-                    )
-                at += 1
+            if idx & 1:
+                # Merge completed subtrees; in post-order they follow the leaf's own slot.
+                m, level, pos = idx, 0, 2 * idx - idx.bit_count()
+                while m & 1:
+                    h = node_hash(stack.pop(), h)
+                    m >>= 1
+                    level += 1
+                    if at >= n_nodes or nodes[at][0] != pos + level:
+                        _node_gap(nodes, at, level, m)
+                    if nodes[at][1] != h:
+                        raise VerificationError(
+                            f"stored node at level {level}, index {m} is wrong "
+                            f"(covers entries {m << level}..{((m + 1) << level) - 1})",
+                            index=m << level,
+                        )
+                    at += 1
             stack.append(h)
             expected = idx + 1
             if expected in roots_wanted and merkle.fold(stack) != roots_wanted[expected]:

@@ -15,11 +15,26 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
+from typing import Any
 
 from aiattest.errors import LedgerError
 from aiattest.ledger.entries import SealedEntry
 
 _STOP = object()
+Waiter = Future[int] | tuple[asyncio.AbstractEventLoop, asyncio.Future[int]]
+
+
+def _resolve(results: list[tuple[asyncio.Future[int], Any]]) -> None:
+    """Runs in the event loop: settle the awaiting coroutines of one batch."""
+    for future, result in results:
+        if future.cancelled():
+            continue
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)
+
+
 _log = logging.getLogger(__name__)
 
 
@@ -49,15 +64,25 @@ class GroupCommitter:
     def submit(self, sealed: SealedEntry) -> Future[int]:
         """Queue one entry; the future gives its index once committed."""
         future: Future[int] = Future()
-        with self._lock:
-            if self._closed:
-                raise LedgerError("the ledger is closed")
-            self._queue.put((sealed, future))
+        self._put((sealed, future))
         return future
 
     async def submit_async(self, sealed: SealedEntry) -> int:
-        """Queue one entry from a coroutine and await its durable index."""
-        return await asyncio.wrap_future(self.submit(sealed))
+        """Queue one entry from a coroutine and await its durable index.
+
+        The writer wakes each event loop once per batch (not once per entry), which is
+        what lets thousands of in-flight requests share commits cheaply.
+        """
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[int] = loop.create_future()
+        self._put((sealed, (loop, future)))
+        return await future
+
+    def _put(self, item: tuple[SealedEntry, Waiter]) -> None:
+        with self._lock:
+            if self._closed:
+                raise LedgerError("the ledger is closed")
+            self._queue.put(item)
 
     def close(self) -> None:
         """Commit what is queued, then stop the thread."""
@@ -97,18 +122,34 @@ class GroupCommitter:
             self._flush(batch)  # type: ignore[arg-type]
             self._run_idle()
 
-    def _flush(self, batch: list[tuple[SealedEntry, Future[int]]]) -> None:
-        live = [(s, f) for s, f in batch if f.set_running_or_notify_cancel()]
+    def _flush(self, batch: list[tuple[SealedEntry, Waiter]]) -> None:
+        live = [
+            (s, w)
+            for s, w in batch
+            if not isinstance(w, Future) or w.set_running_or_notify_cancel()
+        ]
         if not live:
             return
+        outcome: list[tuple[Waiter, int | BaseException]]
         try:
             first = self._commit([s for s, _ in live])
+            outcome = [(w, first + offset) for offset, (_, w) in enumerate(live)]
         except BaseException as e:  # every waiter learns why; the thread keeps serving
-            for _, future in live:
-                future.set_exception(e)
-            return
-        for offset, (_, future) in enumerate(live):
-            future.set_result(first + offset)
+            outcome = [(w, e) for _, w in live]
+        per_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[int], Any]]] = {}
+        for waiter, result in outcome:
+            if isinstance(waiter, Future):
+                if isinstance(result, BaseException):
+                    waiter.set_exception(result)
+                else:
+                    waiter.set_result(result)
+            else:
+                per_loop.setdefault(waiter[0], []).append((waiter[1], result))
+        for loop, results in per_loop.items():
+            try:
+                loop.call_soon_threadsafe(_resolve, results)
+            except RuntimeError:  # the loop was closed; nobody is waiting any more
+                continue
 
     def _run_idle(self) -> None:
         if self._idle is None:

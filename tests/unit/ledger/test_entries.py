@@ -7,6 +7,7 @@ import json
 import pytest
 
 from aiattest.errors import InputError
+from aiattest.ledger.canonical import canonical_json
 from aiattest.ledger.entries import Entry, EntryKind, Secret, confirm, seal
 from aiattest.ledger.merkle import leaf_hash
 
@@ -37,6 +38,16 @@ def test_leaf_is_canonical_json_and_never_holds_private_values() -> None:
     assert confirm(record["sealed"]["email"], secret)
     assert not confirm(record["sealed"]["email"], Secret("email", secret.salt, b'"eve@x.org"'))
     assert not confirm(record["sealed"]["email"], Secret("email", bytes(32), secret.value))
+
+
+def test_assembled_leaf_equals_the_canonical_form_of_the_whole_record() -> None:
+    entry = Entry(
+        EntryKind.CONTROL_RESULT, 5, "checks", ("CC6.1", "sys-\u00e9"),
+        {"score": 0.25, "z\u00f6": [1, {"b": None, "a": True}], "n": 3}, {"who": "x"},
+    )  # fmt: skip
+    sealed = seal(entry)
+    assert sealed.body == canonical_json(json.loads(sealed.body))
+    assert json.loads(sealed.body)["payload"]["score"] == 0.25
 
 
 def test_each_field_gets_its_own_salt() -> None:
