@@ -213,7 +213,8 @@ class Policy:
         return chosen
 
     def _rule(self, spec: RuleSpec, base: Rule | None, loc: Location, doc: LocatedDocument) -> Rule:
-        default_timeout = spec.timeout_ms or DEFAULT_TIMEOUT_MS
+        # An override's own scanners fall back to the top-level budget, then the default.
+        default_timeout = spec.timeout_ms or self.spec.timeout_ms or DEFAULT_TIMEOUT_MS
 
         def bind(which: str, specs: list[ScannerSpec] | None) -> tuple[BoundScanner, ...] | None:
             if specs is None:

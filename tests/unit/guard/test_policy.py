@@ -199,3 +199,14 @@ def test_alias_bomb_is_refused(tmp_path: Path) -> None:
 
 def test_deep_nesting_is_refused(tmp_path: Path) -> None:
     assert "not valid YAML" in error_of(tmp_path, "a: " + "[" * 5000 + "]" * 5000 + "\n")
+
+
+def test_override_scanners_inherit_the_top_level_budget() -> None:
+    text = (
+        BASE
+        + "timeout_ms: 40\noverrides:\n  - when: {route: r}\n"
+        + "    output:\n      - scanner: refusal\n"
+    )
+    policy = parse_policy(text)
+    assert policy.resolve(route="r").output[0].timeout_s == pytest.approx(0.04)
+    assert policy.resolve().input[0].timeout_s == pytest.approx(0.04)
