@@ -76,6 +76,8 @@ def to_message(item: MessageLike) -> Message:
     channel = _ROLES.get(str(role))
     if channel is None:
         raise InputError(f"unknown message role {role!r}; use one of {', '.join(sorted(_ROLES))}")
+    if content is None:
+        content = ""  # an assistant turn that only calls tools has no content
     if isinstance(content, list):
         # Multi-part content: scan the text parts, joined in order.
         content = "\n".join(
@@ -147,6 +149,9 @@ class Guard:
     ) -> InputCheck:
         """Scan a chat request; redact and plant the canary in the messages to send."""
         msgs = [to_message(m) for m in messages]
+        limit = self.settings.max_input_chars
+        if any(len(m.text) > limit for m in msgs):
+            raise InputError(f"a message is longer than {limit} characters")
         rule = self.policy.resolve(route=route, tenant=tenant, model=model)
         system_prompt = "\n".join(m.text for m in msgs if m.channel is Channel.SYSTEM) or None
         canary = new_canary() if self.settings.canary and system_prompt else None

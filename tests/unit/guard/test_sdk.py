@@ -170,3 +170,13 @@ def test_first_call_cost_is_paid_at_start_up(
     path.write_text(PLUGGED.format(name="first_slow"), encoding="utf-8")
     g = Guard(load_policy(path), clock=FirstCallSlowScanner.clock)
     assert g.scan_text("hello").decision is Action.ALLOW
+
+
+def test_tool_only_assistant_turn_and_length_limit(tmp_path: Path) -> None:
+    g = guard(tmp_path, max_input_chars=50)
+    request = g.check_input(
+        [{"role": "assistant", "content": None}, {"role": "user", "content": "hi"}]
+    )
+    assert request.messages[0].text == ""
+    with pytest.raises(InputError, match="longer than 50"):
+        g.check_input([{"role": "user", "content": "x" * 51}])
