@@ -180,3 +180,15 @@ def test_tool_only_assistant_turn_and_length_limit(tmp_path: Path) -> None:
     assert request.messages[0].text == ""
     with pytest.raises(InputError, match="longer than 50"):
         g.check_input([{"role": "user", "content": "x" * 51}])
+
+
+def test_guard_settings_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from aiattest.config import load_settings
+
+    monkeypatch.setenv("AIATTEST_GUARD__REDACTION_KEY", "k3y-from-the-environment")
+    monkeypatch.setenv("AIATTEST_GUARD__POLICY_PATH", str(tmp_path / "p.yaml"))
+    settings = load_settings().guard
+    assert settings.redaction_key is not None
+    assert settings.redaction_key.get_secret_value() == "k3y-from-the-environment"
+    assert "k3y-from" not in repr(settings)
+    assert settings.policy_path == tmp_path / "p.yaml"
