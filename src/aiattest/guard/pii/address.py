@@ -12,6 +12,7 @@ from functools import cache
 from importlib import resources
 
 from aiattest.guard.pii.types import Candidate
+from aiattest.guard.pii.windows import Windows, finditer
 
 # House number, then up to five words; the street type word is found among them in Python.
 _EN_HEAD = re.compile(
@@ -25,23 +26,47 @@ _CITY = r"[A-Z][A-Za-z'’.-]{1,24}(?:[ ][A-Z][A-Za-z'’.-]{1,24}){0,3}"
 _US_ZIP = r"[A-Z]{2}[ ]\d{5}(?:-\d{4})?"
 _UK_POST = r"[A-Z]{1,2}\d[A-Z\d]?[ ]?\d[A-Z]{2}"
 _EN_TAIL = re.compile(rf"{_UNIT}(?P<city>,[ ]{_CITY},?[ ](?:{_US_ZIP}|{_UK_POST}))?(?![\w])")
-_DE = re.compile(
-    r"[A-ZÄÖÜ](?<![\w-][A-ZÄÖÜ])[\wäöüß.-]{0,40}(?:(?i:straße|strasse|str\.|weg|gasse|platz|allee|ring|"
-    r"damm|ufer|chaussee)|[ ](?:Straße|Strasse|Str\.|Weg|Platz|Allee|Gasse|Ring))"
+# German addresses are found from the house number back: a space and a number, then the
+# word before it must end in a street type (Hauptstraße 12, Am Ring 5, Berliner Str. 7).
+_DE_NUMBER = re.compile(
     r"[ ]\d{1,4}(?:[a-z]|[-/]\d{1,4})?(?P<city>,?[ ]\d{5}[ ][A-ZÄÖÜ][\wäöüß-]{1,30})?(?![\w])"
 )
+_DE_SUFFIXES = ("straße", "strasse", "str.", "weg", "gasse", "platz", "allee", "ring", "damm",
+                "ufer", "chaussee")  # fmt: skip
+_DE_SEPARATE = frozenset({"Straße", "Strasse", "Str.", "Weg", "Platz", "Allee", "Gasse", "Ring"})
 _FR = re.compile(
-    r"(?<![\w-])(?:\d{1,4}(?:[ ]?(?:bis|ter))?,?[ ])?(?i:rue|avenue|av\.|boulevard|bd|place|"
+    r"\d(?<![\w-]\d)\d{0,3}(?:[ ]?(?:bis|ter))?,?[ ](?i:rue|avenue|av\.|boulevard|bd|place|"
     r"chemin|allée|impasse|quai|cours|route)[ ](?:(?:de|du|des|la|le|les|aux?)[ ]|[dl]['’]){0,3}"
     r"[A-ZÀ-Ý][\w'’-]{1,24}(?:[ ](?:(?:de|du|des|la|le)[ ])?[A-ZÀ-Ý][\w'’-]{1,24}){0,2}"
     r"(?P<city>,[ ]\d{5}[ ][A-ZÀ-Ý][\w-]{1,30})?(?![\w])"
 )
 
 
-# Substring prefilters: the German and French patterns only run when a street word occurs.
-_DE_WORDS = ("str", "weg", "gasse", "platz", "allee", "ring", "damm", "ufer", "chaussee")
-_FR_WORDS = ("rue ", "avenue", "av. ", "boulevard", "bd ", "place", "chemin", "allée", "impasse",
-             "quai", "cours", "route")  # fmt: skip
+def _word_start(text: str, end: int) -> int:
+    """Start of the run of non-blank characters ending at ``end`` (at most 45 back)."""
+    i = end
+    while i > 0 and end - i < 45 and not text[i - 1].isspace():
+        i -= 1
+    return i
+
+
+def _german(text: str, windows: Windows) -> list[Candidate]:
+    out = []
+    for m in finditer(_DE_NUMBER, text, windows):
+        end_word = m.start()
+        if end_word == 0 or not (text[end_word - 1].isalpha() or text[end_word - 1] == "."):
+            continue  # a street name ends in a letter or "Str."
+        start = _word_start(text, end_word)
+        word = text[start:end_word]
+        if word in _DE_SEPARATE and start > 1:
+            start = _word_start(text, start - 1)
+        elif not (len(word) > 4 and word.lower().endswith(_DE_SUFFIXES)):
+            continue
+        if start == end_word or not text[start].isupper() or (start and text[start - 1] == "-"):
+            continue
+        score = 0.9 if m.group("city") else 0.75
+        out.append(Candidate(start, m.end(), "STREET_ADDRESS", score))
+    return out
 
 
 @cache
@@ -50,10 +75,10 @@ def _suffixes() -> frozenset[str]:
     return frozenset(path.read_text(encoding="utf-8").split())
 
 
-def _english(text: str) -> list[Candidate]:
+def _english(text: str, windows: Windows) -> list[Candidate]:
     suffixes = _suffixes()
     out = []
-    for m in _EN_HEAD.finditer(text):
+    for m in finditer(_EN_HEAD, text, windows):
         words = list(re.finditer(r"[^ ]+", m.group()))[1:]
         if not words or not words[0].group()[0].isupper():
             continue
@@ -76,18 +101,11 @@ def _english(text: str) -> list[Candidate]:
     return out
 
 
-def find_addresses(text: str) -> list[Candidate]:
+def find_addresses(text: str, windows: Windows) -> list[Candidate]:
     """STREET_ADDRESS candidates in the English, German and French formats."""
-    out = _english(text)
-    low = text.lower()
-    if any(w in low for w in _DE_WORDS):
-        for m in _DE.finditer(text):
-            score = 0.9 if m.group("city") else 0.75
-            out.append(Candidate(m.start(), m.end(), "STREET_ADDRESS", score))
-    if any(w in low for w in _FR_WORDS):
-        for m in _FR.finditer(text):
-            if not m.group()[0].isdigit() and not m.group("city"):
-                continue  # "avenue of approach" without a number or postcode is prose
-            score = 0.9 if m.group("city") else 0.7
-            out.append(Candidate(m.start(), m.end(), "STREET_ADDRESS", score))
+    out = _english(text, windows)
+    out += _german(text, windows)
+    for m in finditer(_FR, text, windows):
+        score = 0.9 if m.group("city") else 0.7
+        out.append(Candidate(m.start(), m.end(), "STREET_ADDRESS", score))
     return out

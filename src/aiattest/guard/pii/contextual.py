@@ -4,12 +4,15 @@ birth (a valid date near a birth cue) and passport numbers (near a passport cue)
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from datetime import date
 
 import phonenumbers
 
 from aiattest.guard.pii.types import Candidate
+from aiattest.guard.pii.windows import Windows, finditer
 
 # One character class repeated with a bounded count: at most ~24 steps of backtracking
 # per start, and starts inside a digit run are refused by the look-behind.
@@ -23,7 +26,7 @@ _PHONE_CUE = re.compile(
     re.I,
 )
 _PHONE_ANTI = re.compile(
-    r"(?:order|invoice|ticket|account|acct|ref|reference|tracking|serial|case|id|isbn|"
+    r"\b(?:order|invoice|ticket|account|acct|ref|reference|tracking|serial|case|id|isbn|"
     r"sku|po|confirmation|transaction|version|build)\b[^\n]{0,12}$",
     re.I,
 )
@@ -58,10 +61,10 @@ _PASSPORT_NEAR = re.compile(
 _PASSPORT = re.compile(r"[A-Z0-9](?<![A-Za-z0-9-][A-Z0-9])[A-Z0-9]{5,8}(?![A-Za-z0-9-])")
 
 
-def find_phones(text: str, regions: tuple[str, ...]) -> list[Candidate]:
+def find_phones(text: str, windows: Windows, regions: tuple[str, ...]) -> list[Candidate]:
     """Phone numbers that ``phonenumbers`` says are valid (international or in ``regions``)."""
     out = []
-    for m in _PHONE.finditer(text):
+    for m in finditer(_PHONE, text, windows):
         raw = m.group().rstrip(" .-(")
         digits = sum(c.isdigit() for c in raw)
         if not 7 <= digits <= 15 or raw.count("(") != raw.count(")"):
@@ -75,7 +78,7 @@ def find_phones(text: str, regions: tuple[str, ...]) -> list[Candidate]:
         if _PHONE_ANTI.search(before):
             continue
         intl = raw.startswith(("+", "00"))
-        if not _valid_phone(raw, intl, regions):
+        if not _valid_phone_cached(raw, intl, regions):
             continue
         end = start + len(raw)
         formatted = any(c in raw for c in " ().-")
@@ -84,6 +87,24 @@ def find_phones(text: str, regions: tuple[str, ...]) -> list[Candidate]:
             score = min(1.0, score + 0.2)
         out.append(Candidate(start, end, "PHONE_NUMBER", score))
     return out
+
+
+# Chat histories are re-scanned every turn, so the same numbers come back; the parser
+# costs ~50 µs a call. Keys are keyed digests, so the cache holds no phone number itself.
+_PHONE_CACHE: dict[bytes, bool] = {}
+_PHONE_CACHE_MAX = 4096
+_CACHE_KEY = secrets.token_bytes(16)
+
+
+def _valid_phone_cached(raw: str, intl: bool, regions: tuple[str, ...]) -> bool:
+    key = hashlib.blake2b(f"{regions}|{raw}".encode(), key=_CACHE_KEY, digest_size=16).digest()
+    hit = _PHONE_CACHE.get(key)
+    if hit is None:
+        hit = _valid_phone(raw, intl, regions)
+        if len(_PHONE_CACHE) >= _PHONE_CACHE_MAX:
+            _PHONE_CACHE.clear()
+        _PHONE_CACHE[key] = hit
+    return hit
 
 
 def _valid_phone(raw: str, intl: bool, regions: tuple[str, ...]) -> bool:

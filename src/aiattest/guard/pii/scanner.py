@@ -3,13 +3,14 @@ the score threshold."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import ClassVar
 
 from aiattest.errors import ScannerError
 from aiattest.guard.interface import Finding, ScanContext, Scanner, Severity
 from aiattest.guard.pii import address, contextual, names, structured
 from aiattest.guard.pii.types import Candidate
+from aiattest.guard.pii.windows import NEAR, WIDE, digit_runs, windows_around
 
 PII_TYPES: tuple[str, ...] = (
     "PERSON",
@@ -40,8 +41,6 @@ SEVERITY: dict[str, Severity] = {
     "MAC_ADDRESS": Severity.LOW,
 }
 """Severity per type; types not listed are MEDIUM."""
-
-_Recogniser = Callable[[str], list[Candidate]]
 
 
 class PIIScanner(Scanner):
@@ -77,35 +76,29 @@ class PIIScanner(Scanner):
         self.threshold = threshold
         self.thresholds = per_type
         self.phone_regions = tuple(r.upper() for r in phone_regions)
-        self._recognisers = self._select()
-
-    def _select(self) -> list[_Recogniser]:
-        regions = self.phone_regions
-        table: list[tuple[frozenset[str], _Recogniser]] = [
-            (frozenset({"URL_CREDENTIALS"}), structured.find_url_credentials),
-            (frozenset({"EMAIL_ADDRESS"}), structured.find_emails),
-            (frozenset({"CREDIT_CARD"}), structured.find_cards),
-            (frozenset({"US_SSN", "US_ITIN"}), structured.find_ssn_itin),
-            (frozenset({"IBAN_CODE"}), structured.find_ibans),
-            (frozenset({"IP_ADDRESS"}), structured.find_ips),
-            (frozenset({"MAC_ADDRESS"}), structured.find_macs),
-            (frozenset({"CRYPTO_WALLET"}), structured.find_wallets),
-            (frozenset({"PHONE_NUMBER"}), lambda t: contextual.find_phones(t, regions)),
-            (frozenset({"DATE_OF_BIRTH"}), contextual.find_dates_of_birth),
-            (frozenset({"PASSPORT"}), contextual.find_passports),
-            (frozenset({"STREET_ADDRESS"}), address.find_addresses),
-            (frozenset({"PERSON"}), names.find_persons),
-        ]
-        # Recognisers of unselected types still run when they guard a selected type from
-        # false positives (a card number is not a phone number), so all of them run;
-        # unselected types are dropped after overlap resolution.
-        return [fn for _, fn in table]
 
     def candidates(self, text: str) -> list[Candidate]:
-        """Every candidate after overlap resolution, before the threshold (for benchmarks)."""
-        found: list[Candidate] = []
-        for recognise in self._recognisers:
-            found.extend(recognise(text))
+        """Every candidate after overlap resolution, before the threshold (for benchmarks).
+
+        Recognisers of unselected types run too: a card number must still win over the
+        phone number it resembles. Unselected types are dropped afterwards, in ``scan``.
+        """
+        found = structured.find_url_credentials(text)
+        found += structured.find_emails(text)
+        runs = digit_runs(text)
+        if runs is None or runs:
+            near = windows_around(runs, len(text), NEAR)
+            found += structured.find_cards(text, near)
+            found += structured.find_ssn_itin(text, near)
+            found += structured.find_ibans(text, near)
+            found += structured.find_ips(text, near)
+            found += structured.find_macs(text, near)
+            found += structured.find_wallets(text, near)
+            found += contextual.find_phones(text, near, self.phone_regions)
+            found += contextual.find_dates_of_birth(text)
+            found += contextual.find_passports(text)
+            found += address.find_addresses(text, windows_around(runs, len(text), WIDE))
+        found += names.find_persons(text)
         return resolve_overlaps(found)
 
     def scan(self, text: str, context: ScanContext) -> list[Finding]:

@@ -12,6 +12,7 @@ import re
 
 from aiattest.guard.pii import checksums
 from aiattest.guard.pii.types import Candidate
+from aiattest.guard.pii.windows import Windows, finditer
 
 _EMAIL = re.compile(
     r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
@@ -44,17 +45,35 @@ _BECH32 = re.compile(r"(?<![A-Za-z0-9])(?:bc1|BC1)[02-9ac-hj-np-zAC-HJ-NP-Z]{11,
 _ETH = re.compile(r"(?<![A-Za-z0-9])0x[0-9a-fA-F]{40}(?![0-9a-zA-Z])")
 
 
+def _local_start(text: str, at: int) -> int:
+    """Start of the local part ending at ``at`` (at most 64 characters back)."""
+    start = at
+    while start > 0 and at - start < 64:
+        ch = text[start - 1]
+        if not (ch.isalnum() or ch in "._%+-"):
+            break
+        start -= 1
+    while start < at and not text[start].isalnum():
+        start += 1
+    return start
+
+
 def find_emails(text: str) -> list[Candidate]:
     """Email addresses with a plausible domain and a real TLD."""
-    if "@" not in text:
-        return []
-    out = []
-    for m in _EMAIL.finditer(text):
-        value = m.group()
-        tld = value.rsplit(".", 1)[1].lower()
-        if tld in _FILE_TLDS or ".." in value:
-            continue
-        out.append(Candidate(m.start(), m.end(), "EMAIL_ADDRESS", 0.9))
+    out: list[Candidate] = []
+    covered = 0
+    at = text.find("@")
+    # Each "@" is expanded locally (bounded work), so the pattern never scans the text.
+    while at != -1:
+        start = _local_start(text, at)
+        m = _EMAIL.match(text, start) if start < at and start >= covered else None
+        if m is not None:
+            covered = m.end()
+            value = m.group()
+            tld = value.rsplit(".", 1)[1].lower()
+            if tld not in _FILE_TLDS and ".." not in value:
+                out.append(Candidate(m.start(), m.end(), "EMAIL_ADDRESS", 0.9))
+        at = text.find("@", max(at + 1, covered))
     return out
 
 
@@ -75,7 +94,7 @@ def _card_span(raw: str) -> tuple[int, int] | None:
     """Offset and length of the longest run of whole groups in ``raw`` that is a valid card.
 
     The pattern is greedy, so "0 4111 1111 1111 1111" arrives with a stray group; runs of
-    groups are tried longest first (a match has at most 19 groups).
+    groups are tried, the one with most digits wins (a match has at most 19 groups).
     """
     seps = {c for c in raw if not c.isdigit()}
     if len(seps) > 1:
@@ -86,20 +105,26 @@ def _card_span(raw: str) -> tuple[int, int] | None:
     offsets = [0]
     for g in groups[:-1]:
         offsets.append(offsets[-1] + len(g) + 1)
-    for n in range(len(groups), 1, -1):
-        for i in range(len(groups) - n + 1):
-            kept = groups[i : i + n]
-            if min(len(g) for g in kept[:-1]) < 3:
-                continue
-            if checksums.credit_card_ok("".join(kept)):
-                return offsets[i], sum(len(g) for g in kept) + n - 1
-    return None
+    best: tuple[int, int] | None = None
+    best_digits = 0
+    for i in range(len(groups)):
+        digits = 0
+        for j in range(i, len(groups)):
+            if j > i and len(groups[j - 1]) < 3:
+                break  # only the last group of a card may be shorter than three digits
+            digits += len(groups[j])
+            if digits > 19:
+                break
+            candidate = "".join(groups[i : j + 1]) if digits >= 12 else ""
+            if digits > best_digits and candidate and checksums.credit_card_ok(candidate):
+                best, best_digits = (offsets[i], digits + j - i), digits
+    return best
 
 
-def find_cards(text: str) -> list[Candidate]:
+def find_cards(text: str, windows: Windows) -> list[Candidate]:
     """Payment card numbers: Luhn, issuer range, and one consistent separator style."""
     out = []
-    for m in _CARD.finditer(text):
+    for m in finditer(_CARD, text, windows):
         span = _card_span(m.group())
         if span is not None:
             start = m.start() + span[0]
@@ -107,11 +132,11 @@ def find_cards(text: str) -> list[Candidate]:
     return out
 
 
-def find_ssn_itin(text: str) -> list[Candidate]:
+def find_ssn_itin(text: str, windows: Windows) -> list[Candidate]:
     """US SSNs (issued ranges) and ITINs (9xx with a valid middle group)."""
     out = []
     cue = None
-    for m in _SSN.finditer(text):
+    for m in finditer(_SSN, text, windows):
         number = m.group(1) + m.group(3) + m.group(4)
         sep = m.group(2)
         base = 0.85 if sep == "-" else 0.6 if sep == " " else 0.3
@@ -126,10 +151,10 @@ def find_ssn_itin(text: str) -> list[Candidate]:
     return out
 
 
-def find_ibans(text: str) -> list[Candidate]:
+def find_ibans(text: str, windows: Windows) -> list[Candidate]:
     """IBANs, compact or in groups of four, checked by country length and mod 97."""
     out = []
-    for m in _IBAN.finditer(text):
+    for m in finditer(_IBAN, text, windows):
         raw = m.group()
         expected = checksums.IBAN_LENGTHS.get(raw[:2])
         if expected is None:
@@ -149,11 +174,11 @@ def find_ibans(text: str) -> list[Candidate]:
     return out
 
 
-def find_ips(text: str) -> list[Candidate]:
+def find_ips(text: str, windows: Windows) -> list[Candidate]:
     """IPv4 and IPv6 addresses that ``ipaddress`` accepts; version strings are skipped."""
     out = []
     if "." in text:
-        for m in _IPV4.finditer(text):
+        for m in finditer(_IPV4, text, windows):
             try:
                 ipaddress.IPv4Address(m.group())
             except ValueError:
@@ -174,20 +199,20 @@ def find_ips(text: str) -> list[Candidate]:
     return out
 
 
-def find_macs(text: str) -> list[Candidate]:
+def find_macs(text: str, windows: Windows) -> list[Candidate]:
     """MAC addresses in colon, dash or Cisco dotted notation."""
     out = []
-    for m in _MAC.finditer(text):
+    for m in finditer(_MAC, text, windows):
         digits = m.group().replace(":", "").replace("-", "").replace(".", "")
         if len(set(digits.lower())) > 1:  # 00:00:00:00:00:00 is a placeholder
             out.append(Candidate(m.start(), m.end(), "MAC_ADDRESS", 0.85))
     return out
 
 
-def find_wallets(text: str) -> list[Candidate]:
+def find_wallets(text: str, windows: Windows) -> list[Candidate]:
     """Bitcoin (base58check, bech32/bech32m) and Ethereum (EIP-55) addresses."""
     out = []
-    for m in _BTC58.finditer(text):
+    for m in finditer(_BTC58, text, windows):
         if checksums.btc_base58_ok(m.group()):
             out.append(Candidate(m.start(), m.end(), "CRYPTO_WALLET", 0.95))
     if "bc1" in text or "BC1" in text:

@@ -13,7 +13,7 @@ from aiattest.guard.secrets import validators
 from aiattest.guard.secrets.types import Hit
 
 _OPERATOR = re.compile(r"[:=]")
-_NAME_BEFORE = re.compile(r"([A-Za-z_][A-Za-z0-9_.-]{0,48})[\"'\]]?[ \t]{0,3}$")
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _VALUE = re.compile(
     r"=?>?[ \t]{0,3}(?:[\"'`](?P<q>[^\"'`\s]{6,300})[\"'`]|(?P<b>[^\s\"'`,;]{6,300}))"
 )
@@ -31,6 +31,23 @@ _NOT_SECRET = (
 )  # fmt: skip
 
 
+def _name_before(text: str, pos: int) -> str:
+    """The identifier just before ``pos`` (skipping one closing quote/bracket and blanks).
+
+    A backwards walk of at most ~50 characters: a regex anchored at the end of a window
+    would retry every start in the window.
+    """
+    i = pos
+    while i > 0 and pos - i < 3 and text[i - 1] in " \t":
+        i -= 1
+    if i > 0 and text[i - 1] in "\"']":
+        i -= 1
+    end = i
+    while i > 0 and end - i < 49 and text[i - 1] in _NAME_CHARS:
+        i -= 1
+    return text[i:end]
+
+
 def _name_is_secret(name: str) -> bool:
     low = name.lower()
     if not any(word in low for word in _SECRET_NAMES):
@@ -46,8 +63,8 @@ def find_assigned_secrets(text: str, min_entropy: float = 3.0) -> list[Hit]:
         pos = op.start()
         if pos < last_end:
             continue
-        name_m = _NAME_BEFORE.search(text, max(0, pos - 56), pos)
-        if name_m is None or not _name_is_secret(name_m.group(1)):
+        name = _name_before(text, pos)
+        if not name or not _name_is_secret(name):
             continue
         value_m = _VALUE.match(text, pos + 1)
         if value_m is None:
@@ -56,7 +73,7 @@ def find_assigned_secrets(text: str, min_entropy: float = 3.0) -> list[Hit]:
         value = value_m.group(group)
         if validators.is_placeholder(value) or "://" in value:
             continue  # URLs with credentials belong to the connection-string rule
-        is_password = any(w in name_m.group(1).lower() for w in _PASSWORD_NAMES)
+        is_password = any(w in name.lower() for w in _PASSWORD_NAMES)
         entropy = validators.shannon_entropy(value)
         if is_password:
             if len(value) < 6 or entropy < 2.2:

@@ -221,3 +221,14 @@ def test_from_options_builds_a_scanner() -> None:
 def test_empty_and_whitespace_text(scanner: PIIScanner) -> None:
     assert scanner.scan("", CTX) == []
     assert scanner.scan(" \n\t ", CTX) == []
+
+
+def test_anti_cue_needs_a_whole_word(scanner: PIIScanner) -> None:
+    # "valid" contains "id", which must not count as an "ID …" anti-cue
+    text = "That one is not valid. Phone: +33612342359"
+    assert ("PHONE_NUMBER", "+33612342359") in found(scanner, text)
+
+
+def test_long_wallet_after_its_only_digit(scanner: PIIScanner) -> None:
+    text = "wallet: 1AGFydHhFCjMwXjRVQyQQnBqLgwBYQvGgu."
+    assert ("CRYPTO_WALLET", "1AGFydHhFCjMwXjRVQyQQnBqLgwBYQvGgu") in found(scanner, text)
