@@ -24,7 +24,7 @@ from openlineage.client.serde import Serde
 from aiattest.governance.api import ROLES_KEY, ApiDeps, create_router
 from aiattest.roles import Role
 from aiattest.store import Database
-from tests.integration.governance.conftest import ListRecorder
+from tests.integration.governance.conftest import SQLITE_ONLY, ListRecorder
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ MODEL = {"name": "bot", "version": "1", "provider": "openai", "purpose": "answer
          "risk_assessment": {"user_population": "public"}}  # fmt: skip
 
 
-@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+@SQLITE_ONLY
 def test_every_route_with_every_role(client: TestClient) -> None:
     routes: list[APIRoute] = client.governance_routes  # type: ignore[attr-defined]
     assert len(routes) > 50
@@ -152,6 +152,7 @@ def test_change_workflow_over_http(client: TestClient, recorder: ListRecorder) -
                               ("stage", "ops"), ("promote", "ops"), ("retire", "ops")]  # fmt: skip
 
 
+@SQLITE_ONLY
 def test_lineage_and_model_card_over_http(client: TestClient) -> None:
     client.put("/api/v1/datasets", headers=as_(Role.ADMIN), json={
         "name": "faq", "uri": "s3://kb/faq", "source": "cms", "classification": "public",

@@ -16,7 +16,7 @@ from aiattest.governance.apply import apply_document
 from aiattest.governance.document import load_document, parse_document
 from aiattest.governance.unit import organisation_id
 from aiattest.store import Database
-from tests.integration.governance.conftest import ListRecorder
+from tests.integration.governance.conftest import SQLITE_ONLY, ListRecorder
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "org.yaml"
 
@@ -80,6 +80,7 @@ def test_dry_run_writes_nothing_and_shows_the_diff(db: Database, recorder: ListR
     assert [(i.kind, i.key) for i in real.items if i.outcome == "configured"] == list(changed)
 
 
+@SQLITE_ONLY
 def test_dangling_references_refuse_the_whole_file(db: Database, recorder: ListRecorder) -> None:
     data = example()
     data["models"][0]["rag_data"] = ["no-such-kb"]
@@ -96,6 +97,7 @@ def test_dangling_references_refuse_the_whole_file(db: Database, recorder: ListR
         organisation_id(session, "northwind")
 
 
+@SQLITE_ONLY
 def test_illegal_change_step_refuses_the_whole_file(db: Database, recorder: ListRecorder) -> None:
     data = example()
     steps = data["changes"][0]["steps"]

@@ -15,7 +15,7 @@ from aiattest.governance import changes, registers
 from aiattest.governance.schemas import ChangeSpec, EvalRunSpec, ModelSpec
 from aiattest.governance.unit import unit_of_work
 from aiattest.store import Database
-from tests.integration.governance.conftest import ListRecorder
+from tests.integration.governance.conftest import SQLITE_ONLY, ListRecorder
 
 STEPS: list[dict[str, Any]] = [
     {"action": "evaluate", "actor": "ci", "at": "2026-11-02T09:00:00Z", "eval_run": "ev-1"},
@@ -81,6 +81,7 @@ def test_change_through_every_state(db: Database, org: uuid.UUID, recorder: List
     assert len(model_updates) == 4  # staged, production, rolled back, retired
 
 
+@SQLITE_ONLY
 def test_population_of_production_deployments(db: Database, org: uuid.UUID) -> None:
     _seed(db, org)
     with db.session() as session:
@@ -98,6 +99,7 @@ def test_population_of_production_deployments(db: Database, org: uuid.UUID) -> N
     assert outside == []
 
 
+@SQLITE_ONLY
 def test_steps_are_append_only_and_illegal_steps_change_nothing(
     db: Database, org: uuid.UUID, recorder: ListRecorder
 ) -> None:

@@ -18,7 +18,7 @@ from aiattest.governance.apply import apply_document
 from aiattest.governance.document import load_document
 from aiattest.governance.unit import organisation_id, unit_of_work
 from aiattest.store import Database
-from tests.integration.governance.conftest import ListRecorder
+from tests.integration.governance.conftest import SQLITE_ONLY, ListRecorder
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "org.yaml"
 PRODUCER = "https://example.invalid/aiattest-tests"
@@ -96,6 +96,7 @@ def test_ingest_and_query(db: Database, recorder: ListRecorder) -> None:
     assert origin[0].ingestion_run == "7b0c4f4e-3a52-4c1e-9a51-2f6a0d3e8b11"
 
 
+@SQLITE_ONLY
 def test_models_used_only_through_lineage(db: Database, org: uuid.UUID) -> None:
     with db.session() as session:
         for job, model in (("embed", "embedder@1"), ("tune", "tuned@2")):

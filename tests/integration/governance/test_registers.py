@@ -13,7 +13,7 @@ from aiattest.governance import registers
 from aiattest.governance.schemas import IncidentSpec, ModelSpec, SystemSpec
 from aiattest.governance.unit import unit_of_work
 from aiattest.store import Database
-from tests.integration.governance.conftest import ListRecorder
+from tests.integration.governance.conftest import SQLITE_ONLY, ListRecorder
 
 MODELS = registers.REGISTERS["models"]
 
@@ -91,6 +91,7 @@ def test_datetimes_compare_in_utc(db: Database, org: uuid.UUID) -> None:
     assert row.opened_at == datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
 
 
+@SQLITE_ONLY
 def test_list_filter_page_delete(db: Database, org: uuid.UUID, recorder: ListRecorder) -> None:
     kind = registers.REGISTERS["systems"]
     with unit_of_work(db, recorder) as (session, journal):
@@ -112,6 +113,7 @@ def test_list_filter_page_delete(db: Database, org: uuid.UUID, recorder: ListRec
         registers.get(session, kind, org, ("sys-1",))
 
 
+@SQLITE_ONLY
 def test_failed_unit_records_nothing(db: Database, org: uuid.UUID, recorder: ListRecorder) -> None:
     def write_then_fail() -> None:
         with unit_of_work(db, recorder) as (session, journal):
