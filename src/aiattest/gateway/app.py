@@ -17,11 +17,14 @@ from aiattest.gateway import api_admin, api_openai
 from aiattest.gateway.api_errors import install_error_handlers
 from aiattest.gateway.audit import AuditSink
 from aiattest.gateway.auth import KeyCache
+from aiattest.gateway.ledger_sink import LedgerAuditSink
 from aiattest.gateway.limits import Limits
 from aiattest.gateway.providers import build_provider
 from aiattest.gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
 from aiattest.gateway.router import Router
 from aiattest.gateway.state import REQUEST_ID_HEADER, GatewayState
+from aiattest.guard.sdk import Guard
+from aiattest.ledger import Ledger
 from aiattest.store import Database
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -58,12 +61,16 @@ def create_app(
     http_client: httpx.AsyncClient | None = None,
     db: Database | None = None,
     limiter: RateLimiter | None = None,
+    guard: Guard | None = None,
+    use_guard: bool = True,
     clock: Callable[[], float] = time.perf_counter,
 ) -> FastAPI:
     """The gateway app. ``http_client`` is shared by every HTTP provider (one is made and
     closed with the app when not given); ``audit`` receives one event per request; ``db``
     (default: the settings' database, which must be migrated) holds keys and approvals;
-    ``limiter`` defaults to Redis when ``redis_url`` is set, else to in-process buckets."""
+    ``limiter`` defaults to Redis when ``redis_url`` is set, else to in-process buckets;
+    ``guard`` defaults to the configured policy (``use_guard=False`` turns scanning off);
+    ``audit`` defaults to the ledger of ``db``."""
     owns_client = http_client is None
     owns_db = db is None
     database = db or Database(settings.db_url)
@@ -82,6 +89,12 @@ def create_app(
             else LocalRateLimiter()
         )
     state.limits = Limits(settings.gateway, limiter)
+    if use_guard:
+        state.guard = guard or Guard.from_policy(settings=settings.guard)
+    ledger: Ledger | None = None
+    if audit is None:
+        ledger = Ledger.from_settings(database, settings)
+        state.audit = LedgerAuditSink(ledger)
     state.extras["db"] = database
     state.extras["keys"] = KeyCache(database)
 
@@ -92,6 +105,8 @@ def create_app(
         finally:
             if owns_client:
                 await client.aclose()
+            if ledger is not None:
+                ledger.close()
             if owns_db:
                 database.dispose()
             if isinstance(limiter, RedisRateLimiter):

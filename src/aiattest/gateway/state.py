@@ -13,6 +13,7 @@ from aiattest.config import Settings
 from aiattest.gateway.audit import AuditEvent, AuditSink
 from aiattest.gateway.limits import Limits
 from aiattest.gateway.router import Router
+from aiattest.guard.sdk import Guard
 
 REQUEST_ID_HEADER = "x-request-id"
 PROVIDER_HEADER = "x-aiattest-provider"
@@ -32,6 +33,8 @@ class GatewayState:
     """Monotonic clock for latencies."""
     limits: Limits | None = None
     """Rate limits (None: none)."""
+    guard: Guard | None = None
+    """The guard (None: requests are not scanned)."""
     extras: dict[str, Any] = field(default_factory=dict)
     """Components added by later layers (keys, limits, guard)."""
 

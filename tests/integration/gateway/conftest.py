@@ -20,6 +20,7 @@ from aiattest.config.gateway import GatewaySettings
 from aiattest.gateway import create_app
 from aiattest.gateway.audit import AuditEvent
 from aiattest.gateway.keys import create_key
+from aiattest.guard.sdk import Guard
 from aiattest.roles import Role
 from aiattest.store import Database, upgrade
 from aiattest.store.models import Organisation
@@ -100,17 +101,38 @@ def upstreams() -> Iterator[Callable[..., FakeUpstream]]:
         up.stop()
 
 
+DEFAULT_POLICY = Path(__file__).parents[3] / "src/aiattest/guard/policies/default.yaml"
+
+
+def guard_policy(tmp_path: Path) -> Path:
+    """The shipped default policy, plus grants for the fake tools: ``get_weather`` may be
+    called by anyone; ``wire_money`` needs a person's approval."""
+    text = DEFAULT_POLICY.read_text()
+    text = text.replace(
+        "  allow: []                      # no tool is allowed until a grant names it\n"
+        "  approval: []\n",
+        "  allow:\n    - tools: [get_weather, wire_money]\n  approval: [wire_money]\n",
+    )
+    assert "get_weather" in text
+    path = tmp_path / "policy.yaml"
+    path.write_text(text)
+    return path
+
+
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[ServedApp, RecordingSink]]]:
     """A factory: gateway settings in, a served gateway app and its audit sink out."""
     served: list[ServedApp] = []
 
-    def make(gateway: GatewaySettings, **settings: Any) -> tuple[ServedApp, RecordingSink]:
+    def make(
+        gateway: GatewaySettings, *, scan: bool = True, **settings: Any
+    ) -> tuple[ServedApp, RecordingSink]:
         sink = RecordingSink()
         config = Settings(data_dir=tmp_path / "data", gateway=gateway, **settings)
         db = migrated_db(config.db_url, "acme")
         key, _ = create_key(db, principal="app", role=Role.CONSUMER, tenant="acme")
-        server = ServedApp(create_app(config, audit=sink, db=db))
+        guard = Guard.from_policy(guard_policy(tmp_path)) if scan else None
+        server = ServedApp(create_app(config, audit=sink, db=db, guard=guard, use_guard=scan))
         server.key, server.db = key, db
         served.append(server)
         return server, sink

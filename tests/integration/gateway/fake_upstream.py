@@ -179,17 +179,32 @@ class FakeUpstream:
         )
 
 
+TOOL_TRIGGERS = {
+    "weather": ("get_weather", '{"city": "Paris"}'),
+    "wire": ("wire_money", '{"amount": 10}'),
+    "tidy": ("delete_database", "{}"),
+}
+
+
+def tool_for(body: dict[str, Any]) -> tuple[str, str]:
+    """The tool the fake calls: the first trigger word in the last message names it."""
+    last = body["messages"][-1]
+    text = str(last.get("content") if isinstance(last.get("content"), str) else json.dumps(last))
+    return next(tool for word, tool in TOOL_TRIGGERS.items() if word in text)
+
+
 def wants_tool(body: dict[str, Any]) -> bool:
-    """The fake calls a tool when tools are offered and the user mentions the weather."""
+    """The fake calls a tool when tools are offered and the user says a trigger word."""
     last = body["messages"][-1]
     text = last.get("content") if isinstance(last.get("content"), str) else json.dumps(last)
-    return bool(body.get("tools")) and "weather" in str(text)
+    return bool(body.get("tools")) and any(word in str(text) for word in TOOL_TRIGGERS)
 
 
 def openai_reply(up: FakeUpstream, body: dict[str, Any]) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": up.reply}
     finish = "stop"
     if wants_tool(body):
+        name, arguments = tool_for(body)
         message = {
             "role": "assistant",
             "content": None,
@@ -197,7 +212,7 @@ def openai_reply(up: FakeUpstream, body: dict[str, Any]) -> dict[str, Any]:
                 {
                     "id": "call_1",
                     "type": "function",
-                    "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'},
+                    "function": {"name": name, "arguments": arguments},
                 }
             ],
         }
@@ -226,6 +241,7 @@ def openai_events(up: FakeUpstream, body: dict[str, Any]) -> list[str]:
 
     events = [chunk({"role": "assistant", "content": ""})]
     if wants_tool(body):
+        name, arguments = tool_for(body)
         events.append(
             chunk(
                 {
@@ -234,15 +250,13 @@ def openai_events(up: FakeUpstream, body: dict[str, Any]) -> list[str]:
                             "index": 0,
                             "id": "call_1",
                             "type": "function",
-                            "function": {"name": "get_weather", "arguments": ""},
+                            "function": {"name": name, "arguments": ""},
                         }
                     ]
                 }
             )
         )
-        events.append(
-            chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"city": "Paris"}'}}]})
-        )
+        events.append(chunk({"tool_calls": [{"index": 0, "function": {"arguments": arguments}}]}))
         events.append(chunk({}, "tool_calls"))
     else:
         events += [chunk({"content": word}) for word in split_words(up.reply)]
