@@ -312,3 +312,47 @@ def model_card_cmd(
     else:
         output.write_text(text, encoding="utf-8")
         console.print(f"wrote {output}", markup=False)
+
+
+@app.command("policy")
+def policy_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Policy name (a template id).")],
+    fmt: Annotated[str, typer.Option("--format", help="markdown or html.")] = "markdown",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    org: OrgOpt = None,
+) -> None:
+    """Render a policy with the organisation's facts (systems, vendors, tiers)."""
+    from aiattest.errors import InputError
+    from aiattest.governance.policies import render_html, render_policy
+
+    if fmt not in {"markdown", "html"}:
+        raise InputError(f"--format must be markdown or html, not {fmt!r}")
+    with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
+        rendered = render_policy(session, _org_id(session, org), name)
+    text = rendered.markdown if fmt == "markdown" else render_html(rendered.markdown, name)
+    if output is None:
+        console.file.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output} (sha256 {rendered.sha256})", markup=False)
+
+
+@app.command("acknowledge")
+def acknowledge_cmd(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Policy name.")],
+    principal: Annotated[str, typer.Option("--principal", help="Who acknowledges it.")],
+    org: OrgOpt = None,
+) -> None:
+    """Record a principal's acknowledgement of the current approved version of a policy."""
+    from aiattest.governance.policies import acknowledge
+    from aiattest.governance.unit import unit_of_work
+
+    with (
+        open_governance(ctx) as (_settings, db, recorder),
+        unit_of_work(db, recorder) as (session, journal),
+    ):
+        change = acknowledge(session, _org_id(session, org), name, principal, datetime.now(UTC))
+        journal.add(change)
+    console.print("acknowledged" if change else "already acknowledged", markup=False)

@@ -77,7 +77,10 @@ def test_every_route_with_every_role(client: TestClient) -> None:
                                                   "to": "2026-02-01T00:00:00Z"})  # fmt: skip
                 denied = response.status_code == 403
                 assert denied == (role.value not in allowed), (method, path, role, response.text)
-    assert Role.CONSUMER.value not in {v for r in routes for v in r.openapi_extra[ROLES_KEY]}
+    # Consumers use the AI; the only governance routes open to them are their own policies.
+    consumer_routes = {r.path for r in routes if Role.CONSUMER.value in r.openapi_extra[ROLES_KEY]}
+    assert consumer_routes == {"/api/v1/policy-documents/{name}",
+                               "/api/v1/policy-documents/{name}/acknowledgements"}  # fmt: skip
 
 
 def test_register_writes_are_ledgered(client: TestClient, recorder: ListRecorder) -> None:
@@ -176,6 +179,16 @@ def test_lineage_and_model_card_over_http(client: TestClient) -> None:
     card = client.get("/api/v1/model-cards/bot@1", headers=as_(Role.AUDITOR))
     assert card.headers["content-type"].startswith("text/markdown")
     assert "# Model Card for bot" in card.text
+    client.put("/api/v1/policies", headers=as_(Role.ADMIN), json={
+        "name": "encryption", "title": "Encryption Policy", "version": "1", "status": "approved",
+        "owner": "ciso", "approved_by": "ceo", "approved_on": "2026-01-01"})  # fmt: skip
+    html = client.get("/api/v1/policy-documents/encryption", params={"format": "html"},
+                      headers=as_(Role.CONSUMER))  # fmt: skip
+    assert "<h1>Encryption Policy</h1>" in html.text
+    assert len(html.headers["x-policy-sha256"]) == 64
+    ack = client.post("/api/v1/policy-documents/encryption/acknowledgements",
+                      headers=as_(Role.CONSUMER, "kim"))  # fmt: skip
+    assert ack.json() == {"policy": "encryption", "principal": "kim", "new": True}
     bom = client.get("/api/v1/model-cards/bot@1", params={"format": "cyclonedx"},
                      headers=as_(Role.AUDITOR))  # fmt: skip
     assert bom.json()["components"][0]["type"] == "machine-learning-model"

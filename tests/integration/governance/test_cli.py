@@ -30,7 +30,7 @@ def test_apply_twice_then_query(tmp_path: Path) -> None:
     assert first["changed"] is True
     assert len(first["ledger_indices"]) > 19
     second = run("apply", "-f", str(EXAMPLE))
-    assert second.strip().endswith("21 unchanged")
+    assert second.strip().endswith("30 unchanged")
     assert "configured" not in second
 
     models = run("register", "list", "models", "--json", "-f", "risk_tier=high")
@@ -61,6 +61,14 @@ def test_apply_twice_then_query(tmp_path: Path) -> None:
     assert "# Model Card for support-llm" in card
     run("register", "model-card", "precheck-scorer@4.1", "--format", "cyclonedx", "-o", "bom.json")
     assert json.loads((tmp_path / "bom.json").read_text())["specVersion"] == "1.6"
+
+    policy = run("register", "policy", "human-oversight")
+    assert "In scope: credit-precheck." in policy
+    run("register", "policy", "human-oversight", "--format", "html", "-o", "p.html")
+    assert "<h1>Human Oversight Policy</h1>" in (tmp_path / "p.html").read_text()
+    assert run("register", "acknowledge", "ai-acceptable-use", "--principal", "kim").strip() == (
+        "acknowledged"
+    )
 
 
 def test_errors_map_to_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -10,7 +10,11 @@ from fastapi import APIRouter
 
 from aiattest.governance.api.deps import ROLES_KEY, ApiDeps, Principal
 from aiattest.governance.api.registers import add_register_routes
-from aiattest.governance.api.workflows import add_change_routes, add_lineage_routes
+from aiattest.governance.api.workflows import (
+    add_change_routes,
+    add_lineage_routes,
+    add_policy_routes,
+)
 from aiattest.governance.registers import REGISTERS
 
 PREFIX = "/api/v1"
@@ -22,6 +26,7 @@ def create_router(deps: ApiDeps) -> APIRouter:
     # Changes first: "/changes/deployments" must win over "/changes/{name}".
     add_change_routes(router, deps)
     add_lineage_routes(router, deps)
+    add_policy_routes(router, deps)
     for kind in REGISTERS.values():
         add_register_routes(router, deps, kind)
     return router

@@ -3,7 +3,7 @@ OpenLineage ingest and lineage queries, model cards."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Response
@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from aiattest.errors import InputError
-from aiattest.governance import changes, lineage
+from aiattest.governance import changes, lineage, policies
 from aiattest.governance.api.deps import (
     READERS,
     ApiDeps,
@@ -207,3 +207,40 @@ def add_lineage_routes(router: APIRouter, deps: ApiDeps) -> None:
             if fmt == "cyclonedx":
                 return Response(to_cyclonedx(card), media_type="application/vnd.cyclonedx+json")
             return Response(to_markdown(card), media_type="text/markdown; charset=utf-8")
+
+
+def add_policy_routes(router: APIRouter, deps: ApiDeps) -> None:
+    """Rendered policy documents, and acknowledgements by the caller themself."""
+    everyone = tuple(Role)
+
+    @router.get("/policy-documents/{name}", name="policy_document",
+                openapi_extra=roles_extra(*everyone))  # fmt: skip
+    def document(
+        name: str,
+        fmt: Literal["markdown", "html"] = Query("markdown", alias="format"),
+        caller: Principal = Depends(allow(deps, *everyone)),  # noqa: B008
+        db: Any = Depends(deps.database),  # noqa: B008
+    ) -> Response:
+        with http_errors(), db.session() as session:
+            rendered = policies.render_policy(session, caller.organisation_id, name)
+        headers = {"x-policy-sha256": rendered.sha256, "x-policy-version": rendered.version}
+        if fmt == "html":
+            return Response(policies.render_html(rendered.markdown, name), headers=headers,
+                            media_type="text/html; charset=utf-8")  # fmt: skip
+        return Response(rendered.markdown, media_type="text/markdown; charset=utf-8",
+                        headers=headers)  # fmt: skip
+
+    @router.post("/policy-documents/{name}/acknowledgements", name="acknowledge_policy",
+                 openapi_extra=roles_extra(*everyone))  # fmt: skip
+    def acknowledge(
+        name: str,
+        caller: Principal = Depends(allow(deps, *everyone)),  # noqa: B008
+        db: Any = Depends(deps.database),  # noqa: B008
+        recorder: Any = Depends(deps.recorder),  # noqa: B008
+    ) -> dict[str, Any]:
+        # Each person acknowledges for themself: the principal is the caller, never the body.
+        with http_errors(), unit_of_work(db, recorder) as (session, journal):
+            change = policies.acknowledge(session, caller.organisation_id, name,
+                                          caller.principal, datetime.now(UTC))  # fmt: skip
+            journal.add(change)
+        return {"policy": name, "principal": caller.principal, "new": change is not None}
