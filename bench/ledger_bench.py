@@ -160,6 +160,7 @@ def _appends(url: str, n: int) -> dict[str, Any]:
     ledger.close()
     verify_s = _timed(ledger.verify)
     size = ledger.size()
+    ledger.close()
     db.dispose()
     return {
         "entries": n,
@@ -210,6 +211,7 @@ def _proof_latency(db: Database, n: int, samples: int = 2000) -> dict[str, Any]:
         proof = ledger.prove_inclusion(i)
         times.append(time.perf_counter() - start)
     merkle.verify_inclusion(proof.index, n, proof.leaf_hash, list(proof.path), proof.root)
+    ledger.close()
     times.sort()
     return {
         "entries": n,
@@ -225,7 +227,8 @@ def _big_tree(url: str, n: int, verify: bool) -> dict[str, Any]:
     load_s = _timed(lambda: bulk_load(db, n))
     result = {"bulk_load_s": round(load_s, 1), **_proof_latency(db, n)}
     if verify:
-        verify_s = _timed(Ledger(db, LedgerSettings()).verify)
+        with Ledger(db, LedgerSettings()) as ledger:
+            verify_s = _timed(ledger.verify)
         result["verify_entries_per_s"] = round(n / verify_s)
     db.dispose()
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -47,6 +48,7 @@ class Ledger:
         self.signer = NoteSigner(settings.origin, signing_key) if signing_key else None
         self._clock = clock
         self._writer: GroupCommitter | None = None
+        self._writer_lock = threading.Lock()
         self._last_checkpoint: tuple[int, float] | None = None
 
     @classmethod
@@ -90,21 +92,33 @@ class Ledger:
         return first
 
     def _group(self) -> GroupCommitter:
-        if self._writer is None:
-            self._writer = GroupCommitter(
-                self._commit,
-                max_batch=self.settings.group_commit_max_batch,
-                linger_s=self.settings.group_commit_linger_ms / 1000,
-                idle=self._idle_checkpoint,
-                idle_every_s=min(self.settings.checkpoint_every_seconds, 1.0),
-            )
-        return self._writer
+        writer = self._writer
+        if writer is not None:
+            return writer
+        with self._writer_lock:  # the first appends may race to start the writer
+            if self._writer is None:
+                self._writer = GroupCommitter(
+                    self._commit,
+                    max_batch=self.settings.group_commit_max_batch,
+                    linger_s=self.settings.group_commit_linger_ms / 1000,
+                    idle=self._idle_checkpoint,
+                    idle_every_s=min(self.settings.checkpoint_every_seconds, 1.0),
+                )
+            return self._writer
+
+    def __enter__(self) -> Ledger:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def close(self) -> None:
-        """Flush queued appends and stop the writer thread."""
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        """Flush queued appends, stop the writer thread and return kept read connections."""
+        with self._writer_lock:
+            writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.close()
+        self.store.close_readers()
 
     # -- checkpoints -----------------------------------------------------------------------
 
@@ -119,7 +133,12 @@ class Ledger:
         due_by_count = size - last_size >= self.settings.checkpoint_every_entries
         due_by_time = self._clock() - last_time >= self.settings.checkpoint_every_seconds
         if size > last_size and (due_by_count or due_by_time):
-            self.checkpoint()
+            self.checkpoint(only_if_due=True)
+
+    def _due(self, size: int, last_size: int, last_created_ms: int) -> bool:
+        if size - last_size >= self.settings.checkpoint_every_entries:
+            return True
+        return self._clock() - last_created_ms / 1000 >= self.settings.checkpoint_every_seconds
 
     def _idle_checkpoint(self) -> None:
         if self.signer is not None and self._last_checkpoint is not None:
@@ -127,11 +146,13 @@ class Ledger:
                 size, _ = self.store.head(cur)
             self._maybe_checkpoint(size)
 
-    def checkpoint(self) -> Checkpoint:
+    def checkpoint(self, *, only_if_due: bool = False) -> Checkpoint:
         """Sign a checkpoint of the current tree (or return the one at this size).
 
         Before signing, the new tree is proven consistent with the newest checkpoint, so
-        the log never signs two views that contradict each other.
+        the log never signs two views that contradict each other. ``only_if_due`` (the
+        automatic policy) re-checks the schedule under the lock, because another process
+        may have just signed one.
         """
         if self.signer is None:
             raise LedgerError(
@@ -158,9 +179,9 @@ class Ledger:
                         f"size {old_size}; refusing to sign",
                         index=old_size,
                     ) from e
-                if old_size == size:
-                    self._last_checkpoint = (size, created / 1000)
-                    return Checkpoint(size, old_root, note, created)
+                if old_size == size or (only_if_due and not self._due(size, old_size, created)):
+                    self._last_checkpoint = (old_size, created / 1000)
+                    return Checkpoint(old_size, old_root, note, created)
             created_ms = int(self._clock() * 1000)
             note = self.signer.sign(CheckpointBody(self.settings.origin, size, root).text())
             store.insert_checkpoint(cur, size, root, note, created_ms)
@@ -169,7 +190,7 @@ class Ledger:
 
     def checkpoints(self) -> list[Checkpoint]:
         """Every stored checkpoint, oldest first."""
-        with self.store.connection() as cur:
+        with self.store.reader() as cur:
             return [Checkpoint(*row) for row in self.store.checkpoints(cur)]
 
     def verifier(self) -> NoteVerifier:
@@ -182,12 +203,12 @@ class Ledger:
 
     def size(self) -> int:
         """The number of entries in the log."""
-        with self.store.connection() as cur:
+        with self.store.reader() as cur:
             return self.store.head(cur)[0]
 
     def prove_inclusion(self, index: int, tree_size: int | None = None) -> InclusionProof:
         """The inclusion proof of entry ``index`` in the tree of ``tree_size`` (default: now)."""
-        with self.store.connection() as cur:
+        with self.store.reader() as cur:
             size, head_root = self.store.head(cur)
             tree_size = size if tree_size is None else tree_size
             if not 0 <= index < tree_size <= size:
@@ -201,7 +222,7 @@ class Ledger:
 
     def prove_consistency(self, first: int, second: int | None = None) -> ConsistencyProof:
         """The consistency proof from tree size ``first`` to ``second`` (default: now)."""
-        with self.store.connection() as cur:
+        with self.store.reader() as cur:
             size, head_root = self.store.head(cur)
             second = size if second is None else second
             if not 0 <= first <= second <= size:
@@ -231,7 +252,7 @@ class Ledger:
 
     def entry(self, index: int) -> StoredEntry:
         """One stored entry."""
-        with self.store.connection() as cur:
+        with self.store.reader() as cur:
             rows = self.store.entries(cur, index, index + 1)
         if not rows:
             raise NotFoundError(f"no ledger entry {index}")
@@ -241,14 +262,14 @@ class Ledger:
         """The newest ``n`` entries, oldest first."""
         if n < 1:
             raise InputError("n must be at least 1")
-        with self.store.connection() as cur:
+        with self.store.reader() as cur:
             return [StoredEntry(*row) for row in self.store.tail(cur, n)]
 
     def reveal(self, index: int) -> dict[str, Any]:
         """The sealed fields of an entry that can still be confirmed against its leaf."""
         entry = self.entry(index)
         sealed = entry.record().get("sealed", {})
-        with self.store.connection() as cur:
+        with self.store.reader() as cur:
             openings = self.store.secrets(cur, index)
         out: dict[str, Any] = {}
         for name, salt, value in openings:

@@ -43,6 +43,8 @@ class LedgerStore:
         self._dbapi_error: type[Exception] = db.engine.dialect.loaded_dbapi.Error
         self._cache_lock = threading.Lock()
         self._cached: Frontier | None = None
+        self._local = threading.local()
+        self._readers: list[Any] = []
         self._cached_root = b""
 
     def _q(self, sql: str) -> str:
@@ -60,7 +62,8 @@ class LedgerStore:
         """
         conn = self.db.engine.raw_connection()
         try:
-            cur = conn.cursor()
+            # psycopg: binary results skip the hex round trip of every bytea value.
+            cur = conn.cursor() if self.is_sqlite else conn.cursor(binary=True)
             if self.is_sqlite and (write or snapshot):
                 cur.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             elif snapshot:
@@ -75,6 +78,46 @@ class LedgerStore:
             raise
         finally:
             conn.close()
+
+    @contextmanager
+    def reader(self) -> Iterator[Any]:
+        """A cursor for short reads on a connection this thread keeps (no pool round trip).
+
+        Statements run in autocommit, each seeing committed data. That is consistent for
+        proofs: a commit never changes a stored hash, and the head is updated in the same
+        transaction that adds the nodes it covers, so nodes read after the head exist.
+        """
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.db.engine.raw_connection()
+            driver: Any = conn.dbapi_connection
+            if not self.is_sqlite:
+                driver.autocommit = True
+            self._local.conn = conn
+            with self._cache_lock:
+                self._readers.append(conn)
+        cur = conn.cursor() if self.is_sqlite else conn.cursor(binary=True)
+        try:
+            yield cur
+        except self._dbapi_error as e:
+            self._local.conn = None  # the connection may be broken; the next read reconnects
+            raise StoreError(f"ledger database error: {e.__class__.__name__}: {e}") from e
+        finally:
+            cur.close()
+
+    def close_readers(self) -> None:
+        """Hand the kept read connections back to the pool, as they were lent."""
+        with self._cache_lock:
+            readers, self._readers = self._readers, []
+        self._local = threading.local()
+        for conn in readers:
+            try:
+                driver: Any = conn.dbapi_connection
+                if not self.is_sqlite and driver is not None:
+                    driver.autocommit = False
+                conn.close()
+            except self._dbapi_error:  # already broken: the pool discards it
+                continue
 
     # -- the head and the tree -----------------------------------------------------------
 
@@ -91,15 +134,22 @@ class LedgerStore:
         leaves = sorted(index for level, index in ids if level == 0)
         inner = {position(level, index): (level, index) for level, index in ids if level > 0}
         found: dict[NodeId, bytes] = {}
+        keys = sorted(inner)
+        # One round trip: leaf hashes and inner nodes in a single statement.
+        parts, params = [], []
         if leaves:
             marks = ",".join([self._p] * len(leaves))
-            cur.execute(f"SELECT idx, leaf_hash FROM ledger_entries WHERE idx IN ({marks})", leaves)  # noqa: S608 - only placeholders are interpolated
-            found.update(((0, int(i)), _blob(h)) for i, h in cur.fetchall())
-        if inner:
-            keys = sorted(inner)
+            parts.append(f"SELECT 0, idx, leaf_hash FROM ledger_entries WHERE idx IN ({marks})")  # noqa: S608
+            params.extend(leaves)
+        if keys:
             marks = ",".join([self._p] * len(keys))
-            cur.execute(f"SELECT pos, hash FROM ledger_nodes WHERE pos IN ({marks})", keys)  # noqa: S608 - only placeholders are interpolated
-            found.update((inner[int(p)], _blob(h)) for p, h in cur.fetchall())
+            parts.append(f"SELECT 1, pos, hash FROM ledger_nodes WHERE pos IN ({marks})")  # noqa: S608
+            params.extend(keys)
+        if parts:
+            cur.execute(" UNION ALL ".join(parts), params)
+            for table, key, h in cur.fetchall():
+                node = inner[int(key)] if table else (0, int(key))
+                found[node] = _blob(h)
         for level, index in ids:
             if (level, index) not in found:
                 raise VerificationError(

@@ -49,6 +49,7 @@ def _four_appenders(url: str) -> None:
             payload = ledger.entry(index).record()["payload"]
             assert (payload["worker"], payload["seq"]) == acks[index]
         assert sorted(acks.values()) == [(w, s) for w in range(WORKERS) for s in range(PER_WORKER)]
+        ledger.close()
     finally:
         db.dispose()
 

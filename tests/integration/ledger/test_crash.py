@@ -66,3 +66,4 @@ def test_sigkill_never_loses_an_acknowledged_entry(sqlite_db: Database, sqlite_u
     for index, pid, seq in rng.sample(acks, min(len(acks), 300)):
         payload = ledger.entry(index).record()["payload"]
         assert (payload["worker"], payload["seq"]) == (pid, seq)
+    ledger.close()

@@ -70,6 +70,7 @@ def test_time_based_checkpoint_uses_the_injected_clock(sqlite_db: Database) -> N
     led.append_many([make_entry(1)])
     assert [c.tree_size for c in led.checkpoints()] == [2]
     assert led.checkpoints()[0].created_ms == 1_031_000
+    led.close()
 
 
 def test_refuses_to_sign_a_view_inconsistent_with_the_last_checkpoint(ledger: Ledger) -> None:
@@ -87,6 +88,7 @@ def test_no_key_means_no_checkpoints(sqlite_db: Database) -> None:
     with pytest.raises(LedgerError, match="no signing key"):
         led.checkpoint()
     assert led.verify().tree_size == 1
+    led.close()
 
 
 def test_crypto_shredding_keeps_the_log_verifiable(ledger: Ledger) -> None:

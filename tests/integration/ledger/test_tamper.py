@@ -57,6 +57,7 @@ def _verify_copy(clean: tuple[Path, Ed25519PrivateKey], tmp: Path, mutate: Mutat
         led = Ledger(db, LedgerSettings(), signing_key=key)
         with pytest.raises(VerificationError) as caught:
             led.verify()
+        led.close()
         assert caught.value.index == expected, caught.value.message
     finally:
         db.dispose()
@@ -224,7 +225,9 @@ def test_clean_copy_verifies(clean: tuple[Path, Ed25519PrivateKey]) -> None:
     path, key = clean
     db = Database(f"sqlite:///{path}")
     try:
-        report = Ledger(db, LedgerSettings(), signing_key=key).verify()
+        led = Ledger(db, LedgerSettings(), signing_key=key)
+        report = led.verify()
+        led.close()
     finally:
         db.dispose()
     assert (report.tree_size, report.checkpoints_checked, report.unsigned_tail) == (SIZE, 4, 0)
