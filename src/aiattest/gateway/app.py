@@ -13,12 +13,13 @@ from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aiattest.config import Settings
-from aiattest.gateway import api_admin, api_openai
+from aiattest.gateway import api_admin, api_openai, api_ops
 from aiattest.gateway.api_errors import install_error_handlers
 from aiattest.gateway.audit import AuditSink
 from aiattest.gateway.auth import KeyCache
 from aiattest.gateway.ledger_sink import LedgerAuditSink
 from aiattest.gateway.limits import Limits
+from aiattest.gateway.metrics import GatewayMetrics
 from aiattest.gateway.providers import build_provider
 from aiattest.gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
 from aiattest.gateway.router import Router
@@ -89,6 +90,9 @@ def create_app(
             else LocalRateLimiter()
         )
     state.limits = Limits(settings.gateway, limiter)
+    state.metrics = GatewayMetrics(state.router.circuit_states)
+    if isinstance(limiter, RedisRateLimiter):
+        state.extras["redis_ping"] = limiter.ping
     if use_guard:
         state.guard = guard or Guard.from_policy(settings=settings.guard)
     ledger: Ledger | None = None
@@ -123,5 +127,6 @@ def create_app(
     install_error_handlers(app)
     app.include_router(api_openai.router)
     app.include_router(api_admin.router)
+    app.include_router(api_ops.router)
     app.add_middleware(RequestIdMiddleware)
     return app

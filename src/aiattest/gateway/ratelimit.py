@@ -173,6 +173,10 @@ class RedisRateLimiter:
         """Correct one bucket on the Redis server."""
         await self._adjust(keys=[self._prefix + take.key], args=[take.capacity, delta])
 
+    async def ping(self) -> None:
+        """Raise when Redis cannot be reached."""
+        await self._redis.ping()
+
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._redis.aclose()

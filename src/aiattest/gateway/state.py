@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -12,11 +14,30 @@ from fastapi import Depends, Request
 from aiattest.config import Settings
 from aiattest.gateway.audit import AuditEvent, AuditSink
 from aiattest.gateway.limits import Limits
+from aiattest.gateway.metrics import GatewayMetrics
 from aiattest.gateway.router import Router
 from aiattest.guard.sdk import Guard
 
 REQUEST_ID_HEADER = "x-request-id"
 PROVIDER_HEADER = "x-aiattest-provider"
+ACCESS_LOG = logging.getLogger("aiattest.gateway.access")
+# What a log line may say about a request: ids, codes, counts and timings, never content.
+_LOGGED = (
+    "request_id",
+    "tenant",
+    "key_id",
+    "endpoint",
+    "route",
+    "status",
+    "provider",
+    "decision",
+    "fallbacks",
+    "degraded",
+    "prompt_tokens",
+    "completion_tokens",
+    "latency_ms",
+    "error_code",
+)
 
 
 @dataclass
@@ -35,13 +56,19 @@ class GatewayState:
     """Rate limits (None: none)."""
     guard: Guard | None = None
     """The guard (None: requests are not scanned)."""
+    metrics: GatewayMetrics | None = None
+    """Prometheus metrics of this worker."""
     extras: dict[str, Any] = field(default_factory=dict)
     """Components added by later layers (keys, limits, guard)."""
 
     async def record(self, event: AuditEvent) -> None:
-        """Hand ``event`` to the audit sink and wait until it is durable."""
+        """Hand ``event`` to the audit sink and wait until it is durable; count and log it."""
         if self.audit is not None:
             await self.audit.record(event)
+        if self.metrics is not None:
+            self.metrics.observe(event)
+        if ACCESS_LOG.isEnabledFor(logging.INFO):
+            ACCESS_LOG.info(json.dumps({name: getattr(event, name) for name in _LOGGED}))
 
 
 def get_state(request: Request) -> GatewayState:
