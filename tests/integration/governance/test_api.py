@@ -20,10 +20,12 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
 from openlineage.client.serde import Serde
+from sqlalchemy import select
 
 from aiattest.governance.api import ROLES_KEY, ApiDeps, create_router
 from aiattest.roles import Role
 from aiattest.store import Database
+from aiattest.store.models import Principal, PrincipalRole
 from tests.integration.governance.conftest import SQLITE_ONLY, ListRecorder
 
 
@@ -192,3 +194,46 @@ def test_lineage_and_model_card_over_http(client: TestClient) -> None:
     bom = client.get("/api/v1/model-cards/bot@1", params={"format": "cyclonedx"},
                      headers=as_(Role.AUDITOR))  # fmt: skip
     assert bom.json()["components"][0]["type"] == "machine-learning-model"
+
+
+@SQLITE_ONLY
+def test_access_review_over_http(client: TestClient, db: Database, org: uuid.UUID) -> None:
+    with db.session() as session:
+        for name in ("ana", "bo"):
+            person = Principal(id=uuid.uuid4(), organisation_id=org, kind="person", name=name)
+            person.roles.append(PrincipalRole(role="operator"))
+            session.add(person)
+    admin = as_(Role.ADMIN, "ana")
+    opened = client.post(
+        "/api/v1/access-reviews",
+        headers=admin,
+        json={"name": "Q4", "reviewer": "ana", "due_on": "2026-12-31"},
+    )
+    assert opened.status_code == 201, opened.text
+    assert [i["subject"] for i in opened.json()["items"]] == ["ana", "bo"]
+    own = client.post(
+        "/api/v1/access-reviews/Q4/decisions",
+        headers=admin,
+        json={"kind": "principal", "subject": "ana", "decision": "keep"},
+    )
+    assert own.status_code == 409
+    client.post(
+        "/api/v1/access-reviews/Q4/decisions",
+        headers=as_(Role.ADMIN, "ceo"),
+        json={"kind": "principal", "subject": "ana", "decision": "keep"},
+    )
+    client.post(
+        "/api/v1/access-reviews/Q4/decisions",
+        headers=admin,
+        json={"kind": "principal", "subject": "bo", "decision": "revoke", "reason": "moved teams"},
+    )
+    closed = client.post("/api/v1/access-reviews/Q4/close", headers=admin)
+    assert closed.json()["status"] == "closed"
+    shown = client.get("/api/v1/access-reviews/Q4", headers=as_(Role.AUDITOR)).json()
+    assert [(i["subject"], i["decision"], i["applied"]) for i in shown["items"]] == [
+        ("ana", "keep", False),
+        ("bo", "revoke", True),
+    ]
+    with db.session() as session:
+        bo = session.scalars(select(Principal).where(Principal.name == "bo")).one()
+        assert bo.active is False

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from aiattest.governance.api.deps import ROLES_KEY, ApiDeps, Principal
 from aiattest.governance.api.registers import add_register_routes
+from aiattest.governance.api.reviews import add_review_routes
 from aiattest.governance.api.workflows import (
     add_change_routes,
     add_lineage_routes,
@@ -27,6 +28,7 @@ def create_router(deps: ApiDeps) -> APIRouter:
     add_change_routes(router, deps)
     add_lineage_routes(router, deps)
     add_policy_routes(router, deps)
+    add_review_routes(router, deps)
     for kind in REGISTERS.values():
         add_register_routes(router, deps, kind)
     return router

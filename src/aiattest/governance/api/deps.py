@@ -55,6 +55,9 @@ class ApiDeps:
     """Returns the :class:`aiattest.store.Database`."""
     recorder: Callable[..., Any]
     """Returns the :class:`aiattest.governance.recorder.ChangeRecorder`."""
+    directories: Callable[..., Any] | None = None
+    """Returns ``{subject kind: AccessDirectory}`` for access reviews (default: principals
+    only; the gateway adds its API keys)."""
 
 
 def allow(deps: ApiDeps, *roles: Role) -> Callable[..., Principal]:

@@ -43,7 +43,7 @@ LINEAGE_WRITERS = (Role.ADMIN, Role.MODEL_DEVELOPER, Role.OPERATOR)
 """Who may send lineage events (pipelines run as one of these)."""
 
 
-def _parse(model: type[Any], body: dict[str, Any], what: str) -> Any:
+def parse_body(model: type[Any], body: dict[str, Any], what: str) -> Any:
     try:
         return model.model_validate(body)
     except ValidationError as e:
@@ -107,7 +107,7 @@ def add_change_routes(router: APIRouter, deps: ApiDeps) -> None:
     ) -> dict[str, Any]:
         # The requester is the caller; steps are taken one by one through /steps.
         with http_errors():
-            spec = _parse(ChangeSpec, {**body, "requester": caller.principal}, "change")
+            spec = parse_body(ChangeSpec, {**body, "requester": caller.principal}, "change")
             if spec.steps:
                 raise InputError("propose a change without steps; take them via /steps")
             with unit_of_work(db, recorder) as (session, journal):
@@ -131,7 +131,7 @@ def add_change_routes(router: APIRouter, deps: ApiDeps) -> None:
         recorder: Any = Depends(deps.recorder),  # noqa: B008
     ) -> dict[str, Any]:
         with http_errors():
-            step = _parse(ChangeStep, {**body, "actor": caller.principal}, "step")
+            step = parse_body(ChangeStep, {**body, "actor": caller.principal}, "step")
             if caller.role not in STEP_ROLES[step.action]:
                 message = f"role {caller.role!s} may not {step.action} a change"
                 raise HTTPException(403, {"message": message})
