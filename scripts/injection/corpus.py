@@ -35,7 +35,12 @@ from attack_templates import (  # noqa: E402
     SLOTS,
     WRAPPERS,
 )
-from benign_templates import BENIGN_GROUPS, BENIGN_SLOTS, DOC_PARAGRAPHS  # noqa: E402
+from benign_templates import (  # noqa: E402
+    BENIGN_GROUPS,
+    BENIGN_SLOTS,
+    DOC_PARAGRAPHS,
+    JUNK_UNITS,
+)
 
 DEFAULT_SEED = 20261128
 SPLITS = ("train", "calibration", "test")
@@ -70,6 +75,9 @@ class _Values(dict[str, str]):
     def __missing__(self, key: str) -> str:
         if key in self.slots:
             value = self.rng.choice(self.slots[key])
+        elif key == "junk":
+            unit = self.rng.choice(JUNK_UNITS)
+            value = self.rng.choice(["", " ", "\n"]).join([unit] * self.rng.randint(1, 120))
         elif key in ("doc", "doc_para"):
             value = self.rng.choice(DOC_PARAGRAPHS)
         elif key == "number":

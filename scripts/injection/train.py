@@ -35,6 +35,7 @@ from aiattest.guard.injection.features import (  # noqa: E402
     FEATURE_VERSION,
     WORD_NGRAMS,
     extract,
+    first_occurrences,
 )
 from aiattest.guard.injection.model import (  # noqa: E402
     DEFAULT_WINDOW,
@@ -50,14 +51,16 @@ DEFAULT_C = 4.0
 
 
 def feature_matrix(texts: list[str]) -> sparse.csr_matrix:
-    """Rows of hashed n-gram counts scaled by 1/sqrt(n-grams): the inference margin's input."""
+    """Rows of binary hashed n-gram features scaled by 1/sqrt(distinct n-grams): exactly the
+    inference margin's input for a text within one window."""
     rows, cols, vals = [], [], []
     for i, text in enumerate(texts):
-        features = extract(normalize(text).text)
-        n = max(len(features.buckets), 1)
-        rows.append(np.full(len(features.buckets), i, dtype=np.int64))
-        cols.append(features.buckets)
-        vals.append(np.full(len(features.buckets), 1.0 / math.sqrt(n)))
+        buckets = extract(normalize(text).text).buckets
+        distinct = buckets[first_occurrences(buckets)]
+        n = max(len(distinct), 1)
+        rows.append(np.full(len(distinct), i, dtype=np.int64))
+        cols.append(distinct)
+        vals.append(np.full(len(distinct), 1.0 / math.sqrt(n)))
     matrix = sparse.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
         shape=(len(texts), 1 << BUCKET_BITS),
@@ -109,10 +112,14 @@ def train(
     }
     x = feature_matrix([e.text for e in train_set])
     y = np.array([e.label for e in train_set])
-    fit = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=seed)
+    # No intercept: a text with no known n-grams has margin 0 and its probability is set
+    # by the calibration, instead of by a bias that mirrors the corpus' attack share.
+    fit = LogisticRegression(
+        C=c, solver="liblinear", max_iter=2000, random_state=seed, fit_intercept=False
+    )
     fit.fit(x, y)
     weights = fit.coef_[0].astype(np.float16)
-    bias = float(fit.intercept_[0])
+    bias = 0.0
     raw = InjectionModel(weights.astype(np.float32), bias, Calibration(1.0, 0.0), DEFAULT_WINDOW)
     calibration = _platt(raw, held_out["calibration"], seed)
     model = InjectionModel(weights.astype(np.float32), bias, calibration, DEFAULT_WINDOW)
@@ -128,7 +135,7 @@ def train(
             "seed": seed,
             "attacks_per_group": attacks_per_group,
             "benign_per_group": benign_per_group,
-            "model": "LogisticRegression(solver=liblinear)",
+            "model": "LogisticRegression(solver=liblinear, fit_intercept=False)",
             "C": c,
             "weights_dtype": "float16",
         },

@@ -5,7 +5,7 @@ hash buckets and the bias) and ``model.json`` (feature version, window, Platt ca
 training parameters, corpus hash and held-out metrics). It is loaded once, lazily, on first
 use — never when :mod:`aiattest.guard` is imported.
 
-A text's raw margin is ``bias + sum(weights[buckets]) / sqrt(n_features)``; texts longer
+A text's raw margin is ``bias + sum(weights[distinct buckets]) / sqrt(n_distinct)``; texts longer
 than the window are scored per window (stride half a window) and the highest window wins,
 so one injected paragraph in a long document is not diluted by the rest. The margin goes
 through the Platt calibration fitted on a held-out split, giving a probability in [0, 1].
@@ -24,7 +24,13 @@ import numpy as np
 import numpy.typing as npt
 
 from aiattest.errors import ScannerError
-from aiattest.guard.injection.features import BUCKET_BITS, FEATURE_VERSION, extract
+from aiattest.guard.injection.features import (
+    BUCKET_BITS,
+    CHAR_NGRAMS,
+    FEATURE_VERSION,
+    extract,
+    first_occurrences,
+)
 
 MODEL_WEIGHTS = "model.npz"
 """File name of the weights inside the package."""
@@ -66,20 +72,43 @@ class InjectionModel:
     def margin(self, normalized: str) -> float:
         """The uncalibrated margin of a normalised text (highest window for long texts)."""
         features = extract(normalized)
-        contributions = self.weights[features.buckets]
+        first = first_occurrences(features.buckets)
+        # Binary features: a repeated n-gram counts once, at its first occurrence.
+        contributions = np.where(first, self.weights[features.buckets], 0.0)
         if len(normalized) <= self.window:
-            return self.bias + float(contributions.sum()) / math.sqrt(max(len(contributions), 1))
-        length = len(normalized) + 1
-        sums = np.bincount(features.positions, weights=contributions, minlength=length)
-        counts = np.bincount(features.positions, minlength=length)
+            unique = max(int(np.count_nonzero(first)), 1)
+            return self.bias + float(contributions.sum()) / math.sqrt(unique)
+        # Per-position sums over the padded text: character n-grams of every order start
+        # at consecutive positions, so their blocks add up aligned; words are scattered.
+        length = features.padded_length
+        sums = np.zeros(length)
+        counts = np.zeros(length)
+        offset = 0
+        for n in CHAR_NGRAMS:
+            count = length - n + 1
+            sums[:count] += contributions[offset : offset + count]
+            counts[:count] += first[offset : offset + count]
+            offset += count
+        word_slots = features.word_starts + 1
+        for slots in (word_slots, word_slots[:-1]):
+            block = contributions[offset : offset + len(slots)]
+            sums += np.bincount(slots, weights=block, minlength=length)
+            counts += np.bincount(
+                slots, weights=first[offset : offset + len(slots)], minlength=length
+            )
+            offset += len(slots)
         sum_prefix = np.concatenate(([0.0], np.cumsum(sums)))
-        count_prefix = np.concatenate(([0], np.cumsum(counts)))
+        count_prefix = np.concatenate(([0.0], np.cumsum(counts)))
         stride = self.window // 2
-        starts = np.arange(0, len(normalized) - self.window + stride, stride)
+        starts = np.arange(0, length - self.window + stride, stride)
         ends = np.minimum(starts + self.window, length)
         window_sums = sum_prefix[ends] - sum_prefix[starts]
-        window_counts = np.maximum(count_prefix[ends] - count_prefix[starts], 1)
-        return self.bias + float(np.max(window_sums / np.sqrt(window_counts)))
+        window_counts = count_prefix[ends] - count_prefix[starts]
+        # A window whose n-grams all occurred earlier carries no evidence of its own.
+        filled = window_counts > 0
+        if not filled.any():
+            return self.bias
+        return self.bias + float(np.max(window_sums[filled] / np.sqrt(window_counts[filled])))
 
     def calibrate(self, margin: float) -> float:
         """Map a raw margin to a probability in [0, 1]."""

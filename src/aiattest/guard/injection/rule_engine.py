@@ -178,29 +178,50 @@ def text_words(text: str) -> frozenset[str]:
     return frozenset(text.translate(_WORD_BREAKS).split())
 
 
+# Words so frequent in ordinary text that indexing a rule under them would make it a
+# candidate almost always; a rule is indexed under its trigger with the fewest of these.
+_COMMON = frozenset(
+    words(
+        "a all an and any are as at be before do far for from give given if in is it me my no "
+        "note now of on or read return run set share show start stop tell the this to up use "
+        "what with you your"
+    )
+)
+
+
+def _index_keys(trigger: Trigger) -> tuple[set[str], bool]:
+    """Words under which a trigger can be found, and whether it also needs a look always
+    (a substring without a word, such as ``<|``)."""
+    keys = set(trigger.words)
+    always = False
+    for substring in trigger.substrings:
+        # "don't" or "<system" can only occur when "don" / "system" is a word of the text.
+        parts = substring.translate(_WORD_BREAKS).split()
+        if parts:
+            keys.add(max(parts, key=len))
+        else:
+            always = True
+    return keys, always
+
+
 class _Index:
     """Which rules a text can trigger, found with set operations instead of a loop over all
-    rules: rules keyed by the words of their first trigger, plus those that need a look."""
+    rules: each rule is keyed by the words of its least common trigger."""
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
         by_word: dict[str, set[int]] = {}
         always: list[int] = []
         for i, rule in enumerate(rules):
-            first = rule.triggers[0] if rule.triggers else Trigger(frozenset(), ())
-            # A substring with a word in it ("don't", "<system") can only be present when
-            # that word is a word of the text, so it is indexed under its longest word.
-            keys = set(first.words)
-            for substring in first.substrings:
-                parts = substring.translate(_WORD_BREAKS).split()
-                if parts:
-                    keys.add(max(parts, key=len))
-                else:
-                    always.append(i)
-            for key in keys:
-                by_word.setdefault(key, set()).add(i)
             if not rule.triggers:
                 always.append(i)
+                continue
+            options = [_index_keys(t) for t in rule.triggers]
+            keys, needs_look = min(options, key=lambda o: (o[1], len(o[0] & _COMMON), len(o[0])))
+            if needs_look:
+                always.append(i)
+            for key in keys:
+                by_word.setdefault(key, set()).add(i)
         self.by_word = {word: frozenset(ids) for word, ids in by_word.items()}
         self.keys = frozenset(self.by_word)
         self.always = tuple(always)

@@ -82,4 +82,4 @@ def test_training_is_reproducible_on_a_tiny_config() -> None:
     assert attack > model_a.score("what should I cook tonight with eggs?")
 
 
-_PINNED = [123105, 42508, 198666, 216624]
+_PINNED = [195684, 67810, 201588, 115770]

@@ -190,3 +190,9 @@ def test_one_finding_per_family_and_phrase(scanner: InjectionScanner) -> None:
     findings = [f for f in scanner.scan(ATTACK, USER) if f.subtype == "instruction_override"]
     assert len(findings) == 1
     assert ATTACK[findings[0].start : findings[0].end] == "Ignore all previous instructions"
+
+
+@pytest.mark.parametrize("text", ["x" * 400, "a" * 1000, "lol " * 100, "-" * 500, "ok", ""])
+def test_degenerate_inputs_are_not_flagged(scanner: InjectionScanner, text: str) -> None:
+    # Binary n-gram features: a long run of one token must not multiply a single weight.
+    assert scanner.assess(text, USER).score < 0.5
