@@ -266,9 +266,41 @@ def main() -> None:
             )
             _report_proofs(f"SQLite {big // 1_000_000}M", out[f"sqlite_proofs_{big // 1_000_000}m"])
     out["machine"] = {"cpus": os.cpu_count(), "load_avg_1m": round(os.getloadavg()[0], 2)}
+    out["summary"] = _summary(out, goals)
+    for name, row in out["summary"].items():
+        print(
+            f"goal {name}: {row['value']} vs {row['goal']} -> {'met' if row['met'] else 'NOT met'}"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(out, indent=2) + "\n")
     print(f"wrote {RESULTS}")
+
+
+def _summary(out: dict[str, Any], goals: dict[str, float]) -> dict[str, dict[str, Any]]:
+    """Each goal with the measured value it is judged on and whether it is met."""
+    rows: dict[str, dict[str, Any]] = {}
+
+    def add(name: str, value: float | None, goal: float, higher_is_better: bool) -> None:
+        if value is not None:
+            met = value >= goal if higher_is_better else value <= goal
+            rows[name] = {"value": value, "goal": goal, "met": met}
+
+    for db in ("sqlite", "postgres"):
+        appends = out.get(f"{db}_appends")
+        if appends:
+            best = max(
+                appends["ledger_append_many_per_s"], appends["async_group_commit_appends_per_s"]
+            )
+            add(f"{db}_appends_per_s", best, goals[f"{db}_appends_per_s"], True)
+            ratio = appends["cost_ratio_vs_plain"]
+            add(f"{db}_cost_ratio_vs_plain", ratio, goals["cost_ratio_vs_plain_max"], False)
+    for key in [k for k in out if "_proofs_" in k]:
+        add(f"{key}_mean_ms", out[key]["mean_ms"], goals["proof_ms_max"], False)
+    verify = [out[k]["verify_entries_per_s"] for k in out if "verify_entries_per_s" in out[k]]
+    add(
+        "verify_entries_per_s", max(verify) if verify else None, goals["verify_entries_per_s"], True
+    )
+    return rows
 
 
 def _report(name: str, r: dict[str, Any]) -> None:
