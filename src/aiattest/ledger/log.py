@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -12,7 +13,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from aiattest.config import Settings
 from aiattest.config.ledger import LedgerSettings
-from aiattest.errors import InputError, LedgerError, NotFoundError, VerificationError
+from aiattest.errors import Error, InputError, LedgerError, NotFoundError, VerificationError
 from aiattest.ledger import merkle
 from aiattest.ledger.entries import Entry, LogIndex, SealedEntry, Secret, confirm, seal
 from aiattest.ledger.interface import (
@@ -27,6 +28,8 @@ from aiattest.ledger.note import CheckpointBody, NoteSigner, NoteVerifier
 from aiattest.ledger.storage import LedgerStore
 from aiattest.ledger.writer import GroupCommitter
 from aiattest.store import Database
+
+_log = logging.getLogger(__name__)
 
 
 class Ledger:
@@ -88,7 +91,13 @@ class Ledger:
 
     def _commit(self, batch: Sequence[SealedEntry]) -> int:
         first = self.store.append(batch)
-        self._maybe_checkpoint(first + len(batch))
+        try:
+            self._maybe_checkpoint(first + len(batch))
+        except Error:
+            # The entries are committed: their callers must get their indices, not an error
+            # that invites a retry (and a duplicate). The failed checkpoint is retried on
+            # the next commit, and `ledger verify` reports what blocks it.
+            _log.exception("automatic ledger checkpoint failed")
         return first
 
     def _group(self) -> GroupCommitter:

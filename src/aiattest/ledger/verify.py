@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 
-from aiattest.errors import VerificationError
+from aiattest.errors import ConfigError, VerificationError
 from aiattest.ledger import merkle
 from aiattest.ledger.interface import VerifyReport
 from aiattest.ledger.note import NoteVerifier, parse_checkpoint
@@ -29,7 +29,10 @@ def verify_store(
         size, head_root = store.head(cur)
         checkpoints = store.checkpoints(cur)
         if checkpoints and verifier is None:
-            raise VerificationError("checkpoints exist but no public key was given to check them")
+            raise ConfigError(
+                "the log has signed checkpoints but no public key was given to check them",
+                hint="pass --key with the log's verifier key, or configure the signing key",
+            )
         _check_notes(checkpoints, verifier, origin)
         rebuild = _Rebuild({s: r for s, r, _, _ in checkpoints})
         for start in range(0, size, chunk):

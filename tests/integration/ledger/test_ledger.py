@@ -80,6 +80,9 @@ def test_refuses_to_sign_a_view_inconsistent_with_the_last_checkpoint(ledger: Le
         cur.execute("UPDATE ledger_checkpoints SET root_hash = ?", (bytes(32),))
     with pytest.raises(VerificationError):
         ledger.checkpoint()
+    # Appends still commit and return their indices; only the automatic checkpoint fails.
+    assert ledger.append_many(make_entry(i) for i in range(10, 70)) == list(range(10, 70))
+    assert [c.tree_size for c in ledger.checkpoints()] == [10]
 
 
 def test_no_key_means_no_checkpoints(sqlite_db: Database) -> None:
