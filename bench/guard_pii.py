@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 
 from bench.corpora.pii_corpus import Sample, generate
@@ -55,15 +55,20 @@ def score(
     return out
 
 
-def timed(
-    fn: Callable[[str], list[Prediction]], texts: Iterable[str]
-) -> tuple[list[list[Prediction]], float]:
-    """Run ``fn`` over every text; the predictions and texts per second."""
-    texts = list(texts)
-    start = time.perf_counter()
-    preds = [fn(t) for t in texts]
-    elapsed = time.perf_counter() - start
-    return preds, len(texts) / elapsed
+def run_interleaved(
+    systems: dict[str, Callable[[str], list[Prediction]]], texts: list[str], chunk: int = 250
+) -> dict[str, tuple[list[list[Prediction]], float]]:
+    """Predictions and texts/s per system. The systems take turns chunk by chunk, so a
+    change in machine load hits all of them alike (other jobs share this machine)."""
+    preds: dict[str, list[list[Prediction]]] = {name: [] for name in systems}
+    spent = dict.fromkeys(systems, 0.0)
+    for i in range(0, len(texts), chunk):
+        part = texts[i : i + chunk]
+        for name, fn in systems.items():
+            start = time.perf_counter()
+            preds[name].extend(fn(t) for t in part)
+            spent[name] += time.perf_counter() - start
+    return {name: (preds[name], len(texts) / spent[name]) for name in systems}
 
 
 def aiattest_predict() -> Callable[[str], list[Prediction]]:
@@ -103,21 +108,65 @@ def presidio_predict(nlp: str) -> Callable[[str], list[Prediction]]:
     return predict
 
 
+PROMPT_2KB = (
+    "You are helping our support team. Summarise the customer's message below in three "
+    "bullet points and suggest a reply.\nCustomer message: Hello, I ordered a standing desk "
+    "on the 3rd and it still has not arrived. The tracking page says the parcel left the "
+    "warehouse in Rotterdam but nothing has changed for a week. Could you check with the "
+    "courier and tell me when I can expect delivery? If it cannot be delivered before the end "
+    "of the month I would like a refund to the original payment method. My name is Laura "
+    "Fischer, you can reach me at laura.fischer@example.com or +49 30 901820. Thanks a lot.\n"
+    "Internal notes: the order was placed through the web shop, payment by card ending 4242. "
+    "The warehouse team reported a backlog because of the holiday season and two trucks were "
+    "delayed at the border. Keep the tone friendly and do not promise a date we cannot keep. "
+    "Offer free express shipping on the next order as an apology, avoid jargon and keep it "
+    "under 120 words. The customer prefers email over phone calls. "
+) * 3
+
+
+def latency_2kb(repeats: int = 2000) -> dict[str, float]:
+    """p50/p99 microseconds of PII + secrets together on one 2 KB prompt."""
+    from aiattest.guard.interface import ScanContext
+    from aiattest.guard.pii import PIIScanner
+    from aiattest.guard.secrets import SecretsScanner
+
+    text, ctx = PROMPT_2KB[:2048], ScanContext()
+    pii, secrets = PIIScanner(), SecretsScanner()
+    for _ in range(100):
+        pii.scan(text, ctx), secrets.scan(text, ctx)
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        pii.scan(text, ctx)
+        secrets.scan(text, ctx)
+        samples.append((time.perf_counter() - start) * 1e6)
+    samples.sort()
+    return {
+        "p50_us": round(samples[len(samples) // 2], 1),
+        "p99_us": round(samples[int(len(samples) * 0.99)], 1),
+        "min_us": round(samples[0], 1),
+    }
+
+
 def main() -> None:
     """Run all three systems on one corpus, print the table and ratios, write the JSON."""
     corpus = generate(5000, seed=7)  # rules were developed on the default seed; report on another
     texts = [s.text for s in corpus]
-    ours_fn = aiattest_predict()
-    ours_fn(texts[0])  # load gazetteers before timing
-    ours, ours_tps = timed(ours_fn, texts)
+    fns = {
+        "aiattest": aiattest_predict(),
+        "presidio_regex": presidio_predict("no_op"),
+        "presidio_spacy": presidio_predict("spacy"),
+    }
+    for fn in fns.values():
+        fn(texts[0])  # load models and gazetteers before timing
+    runs = run_interleaved(fns, texts)
     results: dict[str, object] = {
         "corpus": {"texts": len(corpus), "spans": sum(len(s.spans) for s in corpus)}
     }
+    ours, ours_tps = runs["aiattest"]
     systems = {"aiattest": (score(corpus, ours), ours_tps)}
-    for label, nlp in (("presidio_regex", "no_op"), ("presidio_spacy", "spacy")):
-        fn = presidio_predict(nlp)
-        fn(texts[0])
-        preds, tps = timed(fn, texts)
+    for label in ("presidio_regex", "presidio_spacy"):
+        preds, tps = runs[label]
         best = {}
         at0, at5 = score(corpus, preds, 0.0), score(corpus, preds, 0.5)
         for kind in set(at0) | set(at5):
@@ -152,6 +201,9 @@ def main() -> None:
     print("F1 goal (>= Presidio on shared types):", "met" if not unmet else f"NOT met for {unmet}")
     for label, (scores, tps) in systems.items():
         results[label] = {"per_type": scores, "texts_per_s": round(tps, 1)}
+    lat = latency_2kb()
+    print(f"PII + secrets on a 2 KB prompt: p50 {lat['p50_us']} us, p99 {lat['p99_us']} us")
+    results["latency_2kb_pii_plus_secrets"] = lat
     results["ratios"] = {
         "vs_presidio_regex": round(r_regex, 2),
         "vs_presidio_spacy": round(r_spacy, 2),

@@ -231,24 +231,32 @@ _ROT = (
 _M64 = (1 << 64) - 1
 
 
+# (source lane, destination lane, rotation) of the combined rho and pi steps.
+_RHO_PI = tuple(
+    (x + 5 * y, y + 5 * ((2 * x + 3 * y) % 5), _ROT[x + 5 * y]) for x in range(5) for y in range(5)
+)
+
+
 def _keccak_f(a: list[int]) -> None:
+    b = [0] * 25
     for rc in _RC:
         c = [a[x] ^ a[x + 5] ^ a[x + 10] ^ a[x + 15] ^ a[x + 20] for x in range(5)]
-        for x in range(5):
-            rot = ((c[(x + 1) % 5] << 1) | (c[(x + 1) % 5] >> 63)) & _M64
-            d = c[(x - 1) % 5] ^ rot
-            for y in range(0, 25, 5):
-                a[x + y] ^= d
-        b = [0] * 25
-        for x in range(5):
-            for y in range(5):
-                r = _ROT[x + 5 * y]
-                v = a[x + 5 * y]
-                b[y + 5 * ((2 * x + 3 * y) % 5)] = ((v << r) | (v >> (64 - r))) & _M64 if r else v
+        d = [
+            c[(x - 1) % 5] ^ (((c[(x + 1) % 5] << 1) | (c[(x + 1) % 5] >> 63)) & _M64)
+            for x in range(5)
+        ]
+        for i in range(25):
+            a[i] ^= d[i % 5]
+        for src, dst, r in _RHO_PI:
+            v = a[src]
+            b[dst] = ((v << r) | (v >> (64 - r))) & _M64 if r else v
         for y in range(0, 25, 5):
-            row = b[y : y + 5]
-            for x in range(5):
-                a[x + y] = row[x] ^ (~row[(x + 1) % 5] & row[(x + 2) % 5])
+            b0, b1, b2, b3, b4 = b[y : y + 5]
+            a[y] = b0 ^ (~b1 & b2)
+            a[y + 1] = b1 ^ (~b2 & b3)
+            a[y + 2] = b2 ^ (~b3 & b4)
+            a[y + 3] = b3 ^ (~b4 & b0)
+            a[y + 4] = b4 ^ (~b0 & b1)
         a[0] ^= rc
 
 

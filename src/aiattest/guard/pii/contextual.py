@@ -8,6 +8,7 @@ import hashlib
 import re
 import secrets
 from datetime import date
+from functools import cache
 
 import phonenumbers
 
@@ -107,19 +108,41 @@ def _valid_phone_cached(raw: str, intl: bool, regions: tuple[str, ...]) -> bool:
     return hit
 
 
+@cache
+def _trunk_prefix(region: str) -> tuple[int, str | None]:
+    """Country code and national (trunk) prefix of ``region`` from phonenumbers' metadata."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    if meta is None:
+        return 0, None
+    return meta.country_code or 0, meta.national_prefix
+
+
+def _plausible_in(region: str, first_digit: str) -> bool:
+    """Cheap pre-check before the parser: national numbers of trunk-prefix-0 countries
+    start with 0, and North American numbers never do."""
+    code, prefix = _trunk_prefix(region)
+    if prefix == "0":
+        return first_digit == "0"
+    return not (code == 1 and first_digit == "0")
+
+
 def _valid_phone(raw: str, intl: bool, regions: tuple[str, ...]) -> bool:
     """True when ``phonenumbers`` accepts ``raw`` (international, or in one of ``regions``)."""
-    try:
-        if intl:
-            candidates = [phonenumbers.parse("+" + raw[2:] if raw.startswith("00") else raw)]
-        else:
-            candidates = [phonenumbers.parse(raw, region) for region in regions]
-    except phonenumbers.NumberParseException:
-        return False
-    return any(
-        phonenumbers.is_valid_number(n) and not _placeholder(str(n.national_number))
-        for n in candidates
-    )
+    if intl:
+        attempts: list[tuple[str, str | None]] = [
+            ("+" + raw[2:] if raw.startswith("00") else raw, None)
+        ]
+    else:
+        first = next((c for c in raw if c.isdigit()), "")
+        attempts = [(raw, region) for region in regions if _plausible_in(region, first)]
+    for text, region in attempts:
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number) and not _placeholder(str(number.national_number)):
+            return True
+    return False
 
 
 def _placeholder(national: str) -> bool:

@@ -81,8 +81,9 @@ def _ends_with_cue(before: str, cues: tuple[str, ...]) -> bool:
 
 
 _ORG_AFTER = re.compile(
-    r"^\s*(?:Inc|Ltd|LLC|GmbH|Corp|Co|plc|AG|SA|& Sons|and Sons|Group|University|"
-    r"Street|Road|Avenue|Lane|Drive|Hospital|Bank|Foundation|Institute)\b"
+    r"\s{0,2}(?:Inc|Ltd|LLC|GmbH|Corp|Co|plc|AG|SA|& Sons|and Sons|Group|University|College|"
+    r"School|Street|Road|Avenue|Lane|Drive|Hospital|Clinic|Bank|Foundation|Institute|Hotel|"
+    r"Store|Airport|Station|Park|Company|Club|Church|Center|Centre)\b"
 )
 
 
@@ -130,38 +131,46 @@ def _score(words: list[str], first: frozenset[str], last: frozenset[str], before
     return min(1.0, score + (0.1 if strong and score >= 0.6 else 0.0))
 
 
+def _segments(words: list[str]) -> list[tuple[int, int]]:
+    """Index ranges of a run left after cutting at cue words, titles and stop words
+    ("Dear John Smith" -> "John Smith"; "Marta Jonsson Apple Store" -> "Marta Jonsson")."""
+    out: list[tuple[int, int]] = []
+    start = None
+    for i, w in enumerate([*words, ""]):
+        blocked = not w or w in _STOP or w in _LEADING_CUES or w in _TITLES
+        if blocked and start is not None:
+            out.append((start, i))
+            start = None
+        elif not blocked and start is None:
+            start = i
+    return out
+
+
 def find_persons(text: str) -> list[Candidate]:
     """PERSON candidates: runs of capitalised words scored by gazetteer and cues."""
     first, last = _gazetteer()
     found: list[Candidate] = []
     for run in _runs(text):
         words = [text[s:e].rstrip(".").lower() for s, e in run]
-        lead = 0
-        # Cue words and sentence openers at the start of a run are context, not name.
-        while lead < len(run) and (
-            words[lead] in _STOP or words[lead] in _LEADING_CUES or words[lead] in _TITLES
-        ):
-            lead += 1
-        tail = len(run)
-        while tail > lead and (words[tail - 1] in _STOP or len(words[tail - 1]) == 1):
-            tail -= 1
-        if tail <= lead or tail - lead > 4:
-            continue
-        if len(words[lead]) == 1:  # a name does not start with a bare initial
-            continue
-        start, end = run[lead][0], run[tail - 1][1]
-        if tail - lead == 1 and words[lead] not in first and words[lead] not in last:
-            # An unknown lone capitalised word needs a cue right before it; a sentence
-            # opener ("Suggest …") has none, so skip it without scoring.
-            prev = text[max(0, start - 8) : start].rstrip()
-            titled = _ends_with_cue(prev.lower(), _TITLE_CUES)
-            if not titled and (not prev or prev[-1] in ".!?\n\"'"):
-                continue
-        if _ORG_AFTER.match(text, end) or any(words[i] in _STOP for i in range(lead, tail)):
-            continue
-        # A cue word that opened the run ("Dear", "Thanks") lies in this window too.
-        before = text[max(0, start - 24) : start]
-        score = _score(words[lead:tail], first, last, before)
-        if score > 0.0:
-            found.append(Candidate(start, end, "PERSON", score))
+        for lead, stop in _segments(words):
+            tail = stop
+            while tail > lead and len(words[tail - 1]) == 1:  # trailing initials
+                tail -= 1
+            if tail <= lead or tail - lead > 4 or len(words[lead]) == 1:
+                continue  # too long for a name, or starts with a bare initial
+            start, end = run[lead][0], run[tail - 1][1]
+            if tail - lead == 1 and words[lead] not in first and words[lead] not in last:
+                # An unknown lone capitalised word needs a cue right before it; a sentence
+                # opener ("Suggest …") has none, so skip it without scoring.
+                prev = text[max(0, start - 8) : start].rstrip()
+                titled = _ends_with_cue(prev.lower(), _TITLE_CUES)
+                if not titled and (not prev or prev[-1] in ".!?\n\"'"):
+                    continue
+            if _ORG_AFTER.match(text, end):
+                continue  # "Smith Street", "Baker & Sons"
+            # A cue word that opened the run ("Dear", "Thanks") lies in this window too.
+            before = text[max(0, start - 24) : start]
+            score = _score(words[lead:tail], first, last, before)
+            if score > 0.0:
+                found.append(Candidate(start, end, "PERSON", score))
     return found

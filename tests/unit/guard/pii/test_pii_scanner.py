@@ -232,3 +232,16 @@ def test_anti_cue_needs_a_whole_word(scanner: PIIScanner) -> None:
 def test_long_wallet_after_its_only_digit(scanner: PIIScanner) -> None:
     text = "wallet: 1AGFydHhFCjMwXjRVQyQQnBqLgwBYQvGgu."
     assert ("CRYPTO_WALLET", "1AGFydHhFCjMwXjRVQyQQnBqLgwBYQvGgu") in found(scanner, text)
+
+
+def test_runs_are_cut_at_stop_words(scanner: PIIScanner) -> None:
+    text = "Best regards,\nMarta Jonsson Apple Store was closed."
+    assert ("PERSON", "Marta Jonsson") in found(scanner, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["We stayed at the Grant Hilton Hotel downtown.", "The letter went to Adams Street."],
+)
+def test_organisation_and_place_markers_end_a_name(scanner: PIIScanner, text: str) -> None:
+    assert "PERSON" not in kinds(scanner, text)
