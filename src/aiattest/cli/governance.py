@@ -356,3 +356,21 @@ def acknowledge_cmd(
         change = acknowledge(session, _org_id(session, org), name, principal, datetime.now(UTC))
         journal.add(change)
     console.print("acknowledged" if change else "already acknowledged", markup=False)
+
+
+@app.command("playbook")
+def playbook_cmd(
+    incident_type: Annotated[str, typer.Argument(help="prompt-injection, drift, ...")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the incident-response playbook of an AI incident type."""
+    from aiattest.governance.playbooks import playbook_for
+
+    book = playbook_for(incident_type)
+    if as_json:
+        print_json(book.model_dump(mode="json"))
+        return
+    console.print(f"{book.title} (start at {book.default_severity})", markup=False)
+    for number, step in enumerate(book.steps, 1):
+        console.print(f"  {number}. {step}", markup=False, soft_wrap=True)
+    console.print(f"evidence: {', '.join(book.evidence)}", markup=False, soft_wrap=True)

@@ -66,6 +66,7 @@ def test_apply_twice_then_query(tmp_path: Path) -> None:
     assert "In scope: credit-precheck." in policy
     run("register", "policy", "human-oversight", "--format", "html", "-o", "p.html")
     assert "<h1>Human Oversight Policy</h1>" in (tmp_path / "p.html").read_text()
+    assert run("register", "playbook", "drift", "--json")["default_severity"] == "sev3"
     assert run("register", "acknowledge", "ai-acceptable-use", "--principal", "kim").strip() == (
         "acknowledged"
     )

@@ -14,6 +14,7 @@ from aiattest.governance.api.reviews import add_review_routes
 from aiattest.governance.api.workflows import (
     add_change_routes,
     add_lineage_routes,
+    add_playbook_routes,
     add_policy_routes,
 )
 from aiattest.governance.registers import REGISTERS
@@ -29,6 +30,7 @@ def create_router(deps: ApiDeps) -> APIRouter:
     add_lineage_routes(router, deps)
     add_policy_routes(router, deps)
     add_review_routes(router, deps)
+    add_playbook_routes(router, deps)
     for kind in REGISTERS.values():
         add_register_routes(router, deps, kind)
     return router

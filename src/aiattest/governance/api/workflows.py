@@ -23,6 +23,7 @@ from aiattest.governance.api.deps import (
     roles_extra,
 )
 from aiattest.governance.model_card import build_card, to_cyclonedx, to_markdown
+from aiattest.governance.playbooks import playbooks
 from aiattest.governance.schemas import ChangeSpec, ChangeStep
 from aiattest.governance.unit import unit_of_work
 from aiattest.roles import Role
@@ -244,3 +245,13 @@ def add_policy_routes(router: APIRouter, deps: ApiDeps) -> None:
                                           caller.principal, datetime.now(UTC))  # fmt: skip
             journal.add(change)
         return {"policy": name, "principal": caller.principal, "new": change is not None}
+
+
+def add_playbook_routes(router: APIRouter, deps: ApiDeps) -> None:
+    """The AI incident-response playbooks (data shipped with aiattest)."""
+    read = allow(deps, *READERS)
+
+    @router.get("/incident-playbooks", name="incident_playbooks",
+                openapi_extra=roles_extra(*READERS))  # fmt: skip
+    def list_playbooks(_caller: Principal = Depends(read)) -> dict[str, Any]:  # noqa: B008
+        return {name: p.model_dump(mode="json") for name, p in playbooks().items()}
