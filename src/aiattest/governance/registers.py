@@ -164,7 +164,7 @@ def register(plural: str) -> RegisterKind:
 
 def spec_of(kind: RegisterKind, row: Any) -> Spec:
     """The spec a stored row corresponds to (managed fields included)."""
-    data = {name: getattr(row, name) for name in kind.spec.model_fields if hasattr(type(row), name)}
+    data = {name: getattr(row, name) for name in kind.spec.model_fields if hasattr(row, name)}
     data.update(kind.spec_extra(row))
     return kind.spec.model_validate(data)
 
