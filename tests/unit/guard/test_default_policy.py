@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aiattest.guard import Action, Channel, Guard, registry
+from aiattest.guard import Action, Channel, Guard, load_policy, registry
+from tests.unit.guard.conftest import FakeClock
 
 pytestmark = pytest.mark.skipif(
     not {"injection", "pii", "secrets"} <= set(registry.available()),
@@ -17,7 +18,8 @@ SYSTEM = "You are the support assistant of Northwind Traders. Answer only about 
 
 @pytest.fixture(scope="module")
 def guard() -> Guard:
-    return Guard.from_policy()
+    # A clock that never moves: budgets are tested in test_pipeline, not on a busy machine.
+    return Guard(load_policy(), clock=FakeClock())
 
 
 def test_default_policy_enables_the_input_scanners(guard: Guard) -> None:
@@ -33,8 +35,8 @@ def test_benign_request_is_allowed(guard: Guard) -> None:
     request = guard.check_input(
         [{"role": "system", "content": SYSTEM}, {"role": "user", "content": "Where is my order?"}]
     )
-    assert request.decision is Action.ALLOW
     assert request.verdict.failures == ()
+    assert request.decision is Action.ALLOW, request.verdict.messages
 
 
 def test_pii_round_trip_through_pseudonyms(guard: Guard) -> None:

@@ -18,7 +18,7 @@ from aiattest.guard import (
     parse_policy,
     registry,
 )
-from tests.unit.guard.conftest import FirstCallSlowScanner
+from tests.unit.guard.conftest import FakeClock, FirstCallSlowScanner
 
 POLICY = """\
 version: 1
@@ -52,7 +52,12 @@ SYSTEM = "You are the helpdesk bot of Northwind and you only answer questions ab
 def guard(tmp_path: Path, text: str = POLICY, **settings: object) -> Guard:
     path = tmp_path / "policy.yaml"
     path.write_text(text, encoding="utf-8")
-    return Guard.from_policy(path, settings=GuardSettings(**settings))  # type: ignore[arg-type]
+    # A clock that never moves: unit tests do not depend on how busy the machine is.
+    return Guard(
+        load_policy(path),
+        settings=GuardSettings(**settings),  # type: ignore[arg-type]
+        clock=FakeClock(),
+    )
 
 
 def test_input_redacted_and_restored_in_the_answer(tmp_path: Path) -> None:
@@ -137,7 +142,7 @@ def test_tool_calls(tmp_path: Path) -> None:
 
 
 def test_scan_text_on_assistant_channel_uses_output_scanners() -> None:
-    g = Guard(parse_policy(POLICY))
+    g = Guard(parse_policy(POLICY), clock=FakeClock())
     verdict = g.scan_text("I cannot help with that.", Channel.ASSISTANT)
     assert [f.type for f in verdict.findings] == ["REFUSAL"]
 
