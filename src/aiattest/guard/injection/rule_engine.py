@@ -95,7 +95,8 @@ class Rule:
     damp_meta: bool = True
     """Whether a match in a meta discussion (quoted, defensive context) is damped."""
     require: re.Pattern[str] | None = None
-    """If set, a match counts only when this pattern also occurs inside it."""
+    """If set, a match counts only when this pattern also occurs inside it (inside the
+    group named ``q`` when the pattern has one)."""
     anchored: bool = True
     """Every match starts at an occurrence of a first-trigger item, so the pattern is only
     tried there (``pattern.match`` at each occurrence) instead of scanning the whole text."""
@@ -160,7 +161,8 @@ _META_CUES = re.compile(
     r"example|examples|such as|called|known as|explain|explaining|what is|what are|what's|"
     r"how do|how does|how can|how to|why do|why does|classif\w*|recogni[sz]e|phrase|"
     r"phrases|attack|attacks|attacker|attackers|injection|red team\w*|research|paper|"
-    r"training data|test case|tests|means|meaning|term)\b"
+    r"training data|test case|tests|means|meaning|term|policy|policies|handbook|terms of|"
+    r"prohibit\w*|forbid\w*|not allowed|violat\w*|must not|may not|shall not)\b"
 )
 _QUOTES = "\"'`“”‘’«»"
 
@@ -260,7 +262,10 @@ def match_rules(text: str, rules: tuple[Rule, ...]) -> list[RuleHit]:
             if (start, end) in seen:
                 continue
             seen.add((start, end))
-            if end <= start or (rule.require and not rule.require.search(match.group())):
+            # ``require`` looks at the part named "q" when the pattern has one (the query
+            # string of an image URL), else at the whole match.
+            checked = match.group("q") if "q" in rule.pattern.groupindex else match.group()
+            if end <= start or (rule.require and not rule.require.search(checked or "")):
                 continue
             score = rule.weight
             if rule.damp_meta and _is_meta(text, start, end):

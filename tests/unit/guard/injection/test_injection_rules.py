@@ -45,7 +45,8 @@ HARD_NEGATIVES = [
     "What are your guidelines for returns?",
     "Please disregard my previous email, I found the answer.",
     "Use the search tool to find papers on transformers.",
-    "Our badge: ![build](https://img.shields.io/badge/build-passing-green)",
+    "Our badge: ![build](https://img.shields.io/badge/build-passing-green?style=flat)",
+    "Our policy says users must not try to override the assistant's safety rules.",
     "Print all the numbers from 1 to 10.",
 ]
 
