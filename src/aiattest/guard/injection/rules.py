@@ -7,6 +7,7 @@ Triggers (see :mod:`aiattest.guard.injection.rule_engine`) decide whether a rule
 
 from __future__ import annotations
 
+from aiattest.guard.injection import rule_fragments as frag
 from aiattest.guard.injection.rule_engine import (
     DELIMITER_INJECTION,
     ENCODED_PAYLOAD,
@@ -23,62 +24,13 @@ from aiattest.guard.injection.rule_engine import make_rule as _rule
 from aiattest.guard.injection.rule_engine import match_rules as _match
 from aiattest.guard.injection.rule_engine import words as _w
 
-_GAP = r"[^.\n!?]{0,40}?"
-_SHORT = r"[^.\n!?]{0,24}?"
-# Like _SHORT but never across a lone article, so "what's a system prompt?" stays clean.
-_NO_ARTICLE = r"(?:(?!\ban?\b|\bany\b)[^.\n!?]){0,24}?"
-_OVERRIDE_VERBS = (
-    r"ignore|disregard|forget|skip|override|overwrite|bypass|abandon|discard|neglect|"
-    r"set aside|throw away|throw out|pay no attention to|do not follow|don't follow|"
-    r"dont follow|stop following|no longer follow|cancel|erase"
-)
-_PRIOR = (
-    r"previous|prior|above|earlier|preceding|original|initial|former|system|all|any|"
-    r"every|your|existing|old|given|developer|safety|current"
-)
-_LATER = r"above|before|so far|earlier|previously|given|you were given|you received"
-_INSTRUCTION_NOUNS = (
-    r"instructions?|prompts?|directives?|rules|guidelines|commands?|constraints|"
-    r"guardrails|polic(?:y|ies)|restrictions|programming|orders|training|filters"
-)
-_FOREIGN_OVERRIDE = (
-    r"ignor\w*|oubli\w*|vergiss\w*|missachte\w*|olvid\w*|dimentica\w*|esquec\w*|negeer\w*"
-)
-_FOREIGN_NOUNS = (
-    r"instructions?|consignes|anweisungen|regeln|instrucciones|reglas|istruzioni|regole|"
-    r"instrucoes|regras|instructies"
-)
-_REVEAL = (
-    r"repeat|print|show|reveal|display|output|tell me|give me|share|leak|dump|write out|"
-    r"spell out|recite|copy|paste|disclose|expose|echo|return|translate|summari[sz]e|"
-    r"what (?:is|are|was|were)|what's|read back"
-)
-_PROMPT_TARGETS = (
-    r"system prompt|system message|system instructions|initial (?:instructions|prompt)|"
-    r"original (?:instructions|prompt)|hidden (?:instructions|prompt)|"
-    r"secret (?:instructions|prompt)|pre-?prompt|developer (?:message|instructions|prompt)|"
-    r"instructions you were given|prompt you were given|your instructions"
-)
-_AI = (
-    r"ai|ai agents?|ai assistants?|ai models?|assistant|llm|large language model|"
-    r"language model|chatbot|gpt|copilot"
-)
-_TOOL_NAME = (
-    r"(?:[a-z0-9]{1,20}_){0,3}[a-z0-9]{0,20}(?:delete|drop|remove|transfer|send|wire|grant|"
-    r"forward|wipe|reset|disable|purge|destroy|refund|payment|pay|admin|sudo|shell|exec|"
-    r"upload|export|email)[a-z0-9]{0,20}(?:_[a-z0-9]{1,20}){0,3}"
-)
-_AI_TARGET = r"you|you're|chatgpt|assistant|ai|gpt|claude|llm|model"
-_AI_WORDS = ("ai", "ais", "assistant", "assistants", "llm", "llms", "large", "language", "model",
-             "models", "chatbot", "gpt", "copilot")  # fmt: skip
-
 RULES: tuple[Rule, ...] = (
     # -- instruction override
     _rule(
         INSTRUCTION_OVERRIDE,
         0.95,
-        rf"\b(?:{_OVERRIDE_VERBS})\b{_GAP}\b(?:{_PRIOR})\b{_SHORT}\b(?:{_INSTRUCTION_NOUNS})\b|"
-        rf"\b(?:{_OVERRIDE_VERBS})\b{_SHORT}\b(?:{_INSTRUCTION_NOUNS})\b{_SHORT}\b(?:{_LATER})\b",
+        rf"\b(?:{frag.OVERRIDE_VERBS})\b{frag.GAP}\b(?:{frag.PRIOR})\b{frag.SHORT}\b(?:{frag.INSTRUCTION_NOUNS})\b|"
+        rf"\b(?:{frag.OVERRIDE_VERBS})\b{frag.SHORT}\b(?:{frag.INSTRUCTION_NOUNS})\b{frag.SHORT}\b(?:{frag.LATER})\b",
         (
             *_w(
                 "ignore ignores ignored ignoring disregard disregarding forget "
@@ -135,7 +87,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         INSTRUCTION_OVERRIDE,
         0.9,
-        rf"\b(?:{_FOREIGN_OVERRIDE})\b{_GAP}\b(?:{_FOREIGN_NOUNS})\b",
+        rf"\b(?:{frag.FOREIGN_OVERRIDE})\b{frag.GAP}\b(?:{frag.FOREIGN_NOUNS})\b",
         _w(
             "ignoriere ignorieren ignorez ignorer ignora ignorar ignore ignorate "
             "ignorare ignoreer negeer negeren oublie oubliez oublier vergiss "
@@ -152,16 +104,16 @@ RULES: tuple[Rule, ...] = (
         INSTRUCTION_OVERRIDE,
         0.85,
         rf"\b(?:note|message|instructions?|attention|important|notice)s? (?:to|for) "
-        rf"(?:the |any |all )?(?:{_AI})s?\b|\bif you are an? (?:{_AI})\b",
+        rf"(?:the |any |all )?(?:{frag.AI})s?\b|\bif you are an? (?:{frag.AI})\b",
         _w("note notes message messages instruction instructions attention important notice if"),
-        _AI_WORDS,
+        frag.AI_WORDS,
     ),
     _rule(
         INSTRUCTION_OVERRIDE,
         0.85,
-        rf"\b(?:{_AI})s? (?:reading|processing|summari[sz]ing|parsing|seeing|analy[sz]ing) "
+        rf"\b(?:{frag.AI})s? (?:reading|processing|summari[sz]ing|parsing|seeing|analy[sz]ing) "
         rf"this\b",
-        _AI_WORDS,
+        frag.AI_WORDS,
         _w("reading processing summarizing summarising parsing seeing analyzing analysing"),
     ),
     # -- persona / role-play jailbreaks
@@ -187,7 +139,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         ROLE_PLAY_JAILBREAK,
         0.9,
-        rf"\b(?:{_AI_TARGET})\b[^.\n]{{0,30}}?\b(?:developer|dev|god|sudo|admin|root) mode\b",
+        rf"\b(?:{frag.AI_TARGET})\b[^.\n]{{0,30}}?\b(?:developer|dev|god|sudo|admin|root) mode\b",
         _w("you chatgpt assistant ai gpt claude llm model"),
         _w("mode"),
         _w("developer dev god sudo admin root"),
@@ -247,7 +199,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         SYSTEM_PROMPT_EXTRACTION,
         0.9,
-        rf"\b(?:{_REVEAL})\b{_NO_ARTICLE}\b(?:{_PROMPT_TARGETS})\b",
+        rf"\b(?:{frag.REVEAL})\b{frag.NO_ARTICLE}\b(?:{frag.PROMPT_TARGETS})\b",
         _w(
             "repeat print show reveal display output tell give share leak dump "
             "write spell recite copy paste disclose expose echo return translate "
@@ -349,7 +301,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         TOOL_HIJACK,
         0.85,
-        rf"\b(?:call|invoke|run|execute|trigger|use|fire)\b (?:the )?[`'\"]?{_TOOL_NAME}"
+        rf"\b(?:call|invoke|run|execute|trigger|use|fire)\b (?:the )?[`'\"]?{frag.TOOL_NAME}"
         r"[`'\"]?\s?(?:\(|function|tool|api|endpoint|command|action)",
         _w("call invoke run execute trigger use fire"),
         _w(
