@@ -12,7 +12,7 @@ from functools import cache
 from importlib import resources
 
 from aiattest.guard.pii.types import Candidate
-from aiattest.guard.pii.windows import Windows, finditer
+from aiattest.guard.pii.windows import Runs, anchored
 
 # House number, then up to five words; the street type word is found among them in Python.
 _EN_HEAD = re.compile(
@@ -50,9 +50,9 @@ def _word_start(text: str, end: int) -> int:
     return i
 
 
-def _german(text: str, windows: Windows) -> list[Candidate]:
+def _german(text: str, runs: Runs) -> list[Candidate]:
     out = []
-    for m in finditer(_DE_NUMBER, text, windows):
+    for m in anchored(_DE_NUMBER, text, runs, (-1,)):
         end_word = m.start()
         if end_word == 0 or not (text[end_word - 1].isalpha() or text[end_word - 1] == "."):
             continue  # a street name ends in a letter or "Str."
@@ -75,10 +75,10 @@ def _suffixes() -> frozenset[str]:
     return frozenset(path.read_text(encoding="utf-8").split())
 
 
-def _english(text: str, windows: Windows) -> list[Candidate]:
+def _english(text: str, runs: Runs) -> list[Candidate]:
     suffixes = _suffixes()
     out = []
-    for m in finditer(_EN_HEAD, text, windows):
+    for m in anchored(_EN_HEAD, text, runs):
         words = list(re.finditer(r"[^ ]+", m.group()))[1:]
         if not words or not words[0].group()[0].isupper():
             continue
@@ -101,11 +101,11 @@ def _english(text: str, windows: Windows) -> list[Candidate]:
     return out
 
 
-def find_addresses(text: str, windows: Windows) -> list[Candidate]:
+def find_addresses(text: str, runs: Runs) -> list[Candidate]:
     """STREET_ADDRESS candidates in the English, German and French formats."""
-    out = _english(text, windows)
-    out += _german(text, windows)
-    for m in finditer(_FR, text, windows):
+    out = _english(text, runs)
+    out += _german(text, runs)
+    for m in anchored(_FR, text, runs):
         score = 0.9 if m.group("city") else 0.7
         out.append(Candidate(m.start(), m.end(), "STREET_ADDRESS", score))
     return out

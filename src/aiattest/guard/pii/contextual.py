@@ -13,7 +13,7 @@ from functools import cache
 import phonenumbers
 
 from aiattest.guard.pii.types import Candidate
-from aiattest.guard.pii.windows import Windows, finditer
+from aiattest.guard.pii.windows import Runs, anchored
 
 # One character class repeated with a bounded count: at most ~24 steps of backtracking
 # per start, and starts inside a digit run are refused by the look-behind.
@@ -62,10 +62,10 @@ _PASSPORT_NEAR = re.compile(
 _PASSPORT = re.compile(r"[A-Z0-9](?<![A-Za-z0-9-][A-Z0-9])[A-Z0-9]{5,8}(?![A-Za-z0-9-])")
 
 
-def find_phones(text: str, windows: Windows, regions: tuple[str, ...]) -> list[Candidate]:
+def find_phones(text: str, runs: Runs, regions: tuple[str, ...]) -> list[Candidate]:
     """Phone numbers that ``phonenumbers`` says are valid (international or in ``regions``)."""
     out = []
-    for m in finditer(_PHONE, text, windows):
+    for m in anchored(_PHONE, text, runs, (-2, -1, 0)):  # "+(", "+", "("
         raw = m.group().rstrip(" .-(")
         digits = sum(c.isdigit() for c in raw)
         if not 7 <= digits <= 15 or raw.count("(") != raw.count(")"):

@@ -10,7 +10,7 @@ from aiattest.errors import ScannerError
 from aiattest.guard.interface import Finding, ScanContext, Scanner, Severity
 from aiattest.guard.pii import address, contextual, names, structured
 from aiattest.guard.pii.types import Candidate
-from aiattest.guard.pii.windows import NEAR, WIDE, digit_runs, windows_around
+from aiattest.guard.pii.windows import NEAR, digit_runs, windows_around
 
 PII_TYPES: tuple[str, ...] = (
     "PERSON",
@@ -87,17 +87,16 @@ class PIIScanner(Scanner):
         found += structured.find_emails(text)
         runs = digit_runs(text)
         if runs is None or runs:
-            near = windows_around(runs, len(text), NEAR)
-            found += structured.find_cards(text, near)
-            found += structured.find_ssn_itin(text, near)
-            found += structured.find_ibans(text, near)
-            found += structured.find_ips(text, near)
-            found += structured.find_macs(text, near)
-            found += structured.find_wallets(text, near)
-            found += contextual.find_phones(text, near, self.phone_regions)
+            found += structured.find_cards(text, runs)
+            found += structured.find_ssn_itin(text, runs)
+            found += structured.find_ibans(text, runs)
+            found += structured.find_ips(text, runs)
+            found += structured.find_macs(text, windows_around(runs, len(text), NEAR))
+            found += structured.find_wallets(text, runs)
+            found += contextual.find_phones(text, runs, self.phone_regions)
             found += contextual.find_dates_of_birth(text)
             found += contextual.find_passports(text)
-            found += address.find_addresses(text, windows_around(runs, len(text), WIDE))
+            found += address.find_addresses(text, runs)
         found += names.find_persons(text)
         return resolve_overlaps(found)
 

@@ -12,7 +12,7 @@ import re
 
 from aiattest.guard.pii import checksums
 from aiattest.guard.pii.types import Candidate
-from aiattest.guard.pii.windows import Windows, finditer
+from aiattest.guard.pii.windows import Runs, Windows, anchored, finditer
 
 _EMAIL = re.compile(
     r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
@@ -65,6 +65,10 @@ def find_emails(text: str) -> list[Candidate]:
     at = text.find("@")
     # Each "@" is expanded locally (bounded work), so the pattern never scans the text.
     while at != -1:
+        prev = text[at - 1] if at else " "
+        if not (prev.isalnum() or prev in "._%+-"):  # nothing before this "@"
+            at = text.find("@", max(at + 1, covered))
+            continue
         start = _local_start(text, at)
         m = _EMAIL.match(text, start) if start < at and start >= covered else None
         if m is not None:
@@ -121,10 +125,10 @@ def _card_span(raw: str) -> tuple[int, int] | None:
     return best
 
 
-def find_cards(text: str, windows: Windows) -> list[Candidate]:
+def find_cards(text: str, runs: Runs) -> list[Candidate]:
     """Payment card numbers: Luhn, issuer range, and one consistent separator style."""
     out = []
-    for m in finditer(_CARD, text, windows):
+    for m in anchored(_CARD, text, runs):
         span = _card_span(m.group())
         if span is not None:
             start = m.start() + span[0]
@@ -132,11 +136,11 @@ def find_cards(text: str, windows: Windows) -> list[Candidate]:
     return out
 
 
-def find_ssn_itin(text: str, windows: Windows) -> list[Candidate]:
+def find_ssn_itin(text: str, runs: Runs) -> list[Candidate]:
     """US SSNs (issued ranges) and ITINs (9xx with a valid middle group)."""
     out = []
     cue = None
-    for m in finditer(_SSN, text, windows):
+    for m in anchored(_SSN, text, runs):
         number = m.group(1) + m.group(3) + m.group(4)
         sep = m.group(2)
         base = 0.85 if sep == "-" else 0.6 if sep == " " else 0.3
@@ -151,10 +155,10 @@ def find_ssn_itin(text: str, windows: Windows) -> list[Candidate]:
     return out
 
 
-def find_ibans(text: str, windows: Windows) -> list[Candidate]:
+def find_ibans(text: str, runs: Runs) -> list[Candidate]:
     """IBANs, compact or in groups of four, checked by country length and mod 97."""
     out = []
-    for m in finditer(_IBAN, text, windows):
+    for m in anchored(_IBAN, text, runs, (-2,)):
         raw = m.group()
         expected = checksums.IBAN_LENGTHS.get(raw[:2])
         if expected is None:
@@ -174,11 +178,11 @@ def find_ibans(text: str, windows: Windows) -> list[Candidate]:
     return out
 
 
-def find_ips(text: str, windows: Windows) -> list[Candidate]:
+def find_ips(text: str, runs: Runs) -> list[Candidate]:
     """IPv4 and IPv6 addresses that ``ipaddress`` accepts; version strings are skipped."""
     out = []
     if "." in text:
-        for m in finditer(_IPV4, text, windows):
+        for m in anchored(_IPV4, text, runs):
             try:
                 ipaddress.IPv4Address(m.group())
             except ValueError:
@@ -209,10 +213,10 @@ def find_macs(text: str, windows: Windows) -> list[Candidate]:
     return out
 
 
-def find_wallets(text: str, windows: Windows) -> list[Candidate]:
+def find_wallets(text: str, runs: Runs) -> list[Candidate]:
     """Bitcoin (base58check, bech32/bech32m) and Ethereum (EIP-55) addresses."""
     out = []
-    for m in finditer(_BTC58, text, windows):
+    for m in anchored(_BTC58, text, runs):
         if checksums.btc_base58_ok(m.group()):
             out.append(Candidate(m.start(), m.end(), "CRYPTO_WALLET", 0.95))
     if "bc1" in text or "BC1" in text:

@@ -1,8 +1,9 @@
-"""Digit windows: the parts of a text around its ASCII digits, where every number-bearing
-PII type (cards, SSNs, phones, IBANs, IPs, MACs, addresses, wallets) must lie.
+"""Digit runs: every number-bearing PII type (cards, SSNs, phones, IBANs, IPs, MACs,
+addresses, wallets) starts at, or a few characters before, a run of ASCII digits.
 
-Finding them costs one pass over the text; the number patterns then run only inside the
-windows, so prose with few numbers is not scanned a dozen times over.
+Finding the runs costs one pass over the text; the number patterns are then tried only at
+those places (``anchored``) or inside small windows around them (``finditer``), so prose
+is not scanned a dozen times over.
 """
 
 from __future__ import annotations
@@ -14,15 +15,11 @@ _DIGITS = re.compile(r"[0-9]+")
 
 Windows = list[tuple[int, int]]
 """Sorted, non-overlapping ``(start, end)`` spans of a text."""
+Runs = list[tuple[int, int]] | None
+"""Digit runs of a text, or None for a number-dense text (see :func:`digit_runs`)."""
 
 NEAR = (40, 80)
-"""Characters kept before and after a digit run for numbers (cards, phones, IBAN country
-codes, MAC hex letters; a wallet address may run 74 characters past its first digit)."""
-WIDE = (64, 200)
-"""Characters kept before and after a digit run for street addresses (a German street
-name before the number; street, city and postcode after it)."""
-
-
+"""Characters kept before and after a digit run (a MAC address may start with hex letters)."""
 MAX_RUNS = 256
 """Past this many digit runs the text is number-dense: one window over all of it is
 cheaper than bookkeeping per run."""
@@ -61,3 +58,32 @@ def finditer(pattern: re.Pattern[str], text: str, windows: Windows) -> Iterator[
     """Matches of ``pattern`` inside each window (look-behinds still see the whole text)."""
     for start, end in windows:
         yield from pattern.finditer(text, start, end)
+
+
+def anchored(
+    pattern: re.Pattern[str],
+    text: str,
+    runs: list[tuple[int, int]] | None,
+    offsets: tuple[int, ...] = (0,),
+) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` that start at a digit run (shifted by one of ``offsets``),
+    non-overlapping and in text order, like ``finditer`` for a pattern that can only start
+    there. No scan at all: one ``match`` per run and offset. ``runs`` None (a
+    number-dense text) falls back to ``finditer`` over the whole text.
+    """
+    if runs is None:
+        yield from pattern.finditer(text)
+        return
+    covered = 0
+    for run_start, _ in runs:
+        if run_start < covered:
+            continue
+        for offset in offsets:
+            pos = run_start + offset
+            if pos < covered or pos < 0:
+                continue
+            m = pattern.match(text, pos)
+            if m is not None:
+                covered = m.end()
+                yield m
+                break
