@@ -6,16 +6,18 @@ stream's last event, goes out.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from aiattest.errors import Error
 from aiattest.gateway.api_errors import ApiError, error_body
-from aiattest.gateway.audit import content_sha256
+from aiattest.gateway.audit import FindingSummary, content_sha256
 from aiattest.gateway.exchange import APPROVAL_HEADER, Exchange, provider_attempts
 from aiattest.gateway.guarding import (
     BLOCKED_REPLY,
@@ -52,6 +54,7 @@ from aiattest.gateway.schemas import (
 from aiattest.gateway.state import PROVIDER_HEADER
 from aiattest.guard.interface import Action
 from aiattest.guard.sdk import InputCheck
+from aiattest.guard.tools import ToolCall
 
 
 @dataclass
@@ -125,9 +128,10 @@ async def _prepare(ex: Exchange, request: Request, body: ChatCompletionBody) -> 
         if checked.decision is Action.NEEDS_APPROVAL:
             await ex.require_approval(request.headers.get(APPROVAL_HEADER), approval_reasons(found))
         messages = sendable(messages, checked)
-    chat = ChatRequest(
-        model=body.model, messages=messages, params=body.upstream_params(), alias=body.model
-    )
+    params = body.upstream_params()
+    if state.guard is not None and params.get("tools"):
+        params = _allowed_tools(ex, params)
+    chat = ChatRequest(model=body.model, messages=messages, params=params, alias=body.model)
     reservation = None
     if state.limits is not None:
         prompt = sum(estimate_tokens(content_text(m.get("content"))) for m in messages)
@@ -135,6 +139,37 @@ async def _prepare(ex: Exchange, request: Request, body: ChatCompletionBody) -> 
         reservation = await state.limits.admit(caller, prompt + completion)
     include_usage = bool((body.stream_options or {}).get("include_usage"))
     return Prepared(chat, checked, reservation, include_usage)
+
+
+def _allowed_tools(ex: Exchange, params: dict[str, Any]) -> dict[str, Any]:
+    """Drop offered tools the tool policy does not grant to this route and role."""
+    guard = ex.state.guard
+    assert guard is not None
+    kept, dropped = [], 0
+    for tool in params["tools"]:
+        name = str((tool.get("function") or {}).get("name", ""))
+        verdict = guard.check_tool_calls(
+            [ToolCall(name, {})], role=ex.caller.role.value, route=ex.event.route
+        )
+        if any(v.type == "TOOL_NOT_ALLOWED" for v in verdict.violations):
+            dropped += 1
+        else:
+            kept.append(tool)
+    if not dropped:
+        return params
+    ex.guard_said(
+        Action.REDACT, [FindingSummary("tool_policy", "TOOL_NOT_ALLOWED", dropped, 1.0, "tools")]
+    )
+    params = {**params, "tools": kept}
+    names = {(t.get("function") or {}).get("name") for t in kept}
+    choice = params.get("tool_choice")
+    if not kept:
+        params.pop("tools")
+        params.pop("tool_choice", None)
+        params.pop("parallel_tool_calls", None)
+    elif isinstance(choice, dict) and (choice.get("function") or {}).get("name") not in names:
+        params.pop("tool_choice")
+    return params
 
 
 async def _guard_output(
@@ -167,15 +202,27 @@ def _sse(data: JsonObject | str) -> str:
     return f"data: {data if isinstance(data, str) else dumps(data)}\n\n"
 
 
+_BACKGROUND: set[asyncio.Task[None]] = set()
+
+
 async def _stream(ex: Exchange, prepared: Prepared, handle: StreamHandle) -> AsyncIterator[str]:
     """Relay the upstream's deltas through the output guard; audit before the last event."""
     relay = _Relay(ex, prepared, handle)
-    async for event in relay.relay():
-        yield event
-    tail = relay.conclude()
-    await relay.audit()
-    for event in relay.ending(tail):
-        yield event
+    try:
+        async for event in relay.relay():
+            yield event
+        tail = relay.conclude()
+        await relay.audit()
+        for event in relay.ending(tail):
+            yield event
+    finally:
+        if not relay.audit_started:
+            # The client went away mid-stream (the server cancels us): the request still
+            # gets its audit event, written by a task outside the cancelled scope.
+            relay.failure = relay.failure or (499, "client_disconnected", "client went away")
+            task = asyncio.get_running_loop().create_task(relay.audit())
+            _BACKGROUND.add(task)
+            task.add_done_callback(_BACKGROUND.discard)
 
 
 _BLOCKED = (400, "output_blocked", "the answer was stopped by the content policy")
@@ -204,6 +251,7 @@ class _Relay:
         self.fragments: list[JsonObject] = []
         self.calls: list[JsonObject] = []
         self.failure: tuple[int, str, str] | None = None
+        self.audit_started = False
 
     def chunk(
         self,
@@ -295,6 +343,7 @@ class _Relay:
 
     async def audit(self) -> None:
         """Settle the limits and make the audit event durable."""
+        self.audit_started = True
         chat, state, attempts = self.prepared.chat, self.ex.state, self.handle.attempts
         usage = self.usage
         if usage is None:

@@ -4,6 +4,7 @@ ledger as the audit sink, over real HTTP with the ``openai`` client."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -228,3 +229,46 @@ def test_every_request_is_one_committed_ledger_entry(
     assert payloads[1]["stream"] is True
     assert payloads[2]["status"] == 404
     assert "jane@example.com" not in json.dumps(records)
+
+
+def test_offered_tools_outside_the_policy_never_reach_the_upstream(
+    upstreams: Callable[..., FakeUpstream], serve: Serve
+) -> None:
+    up = upstreams()
+    server, sink = serve(one_route(up.url))
+    offered = [
+        *TOOLS[:1],
+        {"type": "function", "function": {"name": "launch_rockets", "parameters": {}}},
+    ]
+    with client(server) as c:
+        c.chat.completions.create(
+            model="m",
+            messages=[{"role": "user", "content": "hello"}],
+            tools=offered,  # type: ignore[arg-type]
+            tool_choice={"type": "function", "function": {"name": "launch_rockets"}},
+        )
+    sent = up.bodies[-1]
+    assert [t["function"]["name"] for t in sent["tools"]] == ["get_weather"]
+    assert "tool_choice" not in sent  # it named a dropped tool
+    finding = next(f for f in sink.events[-1].findings if f.stage == "tools")
+    assert (finding.type, finding.count) == ("TOOL_NOT_ALLOWED", 1)
+
+
+def test_a_client_that_leaves_mid_stream_still_gets_an_audit_event(
+    upstreams: Callable[..., FakeUpstream], serve: Serve
+) -> None:
+    up = upstreams(fault_rate=1.0, faults=("stall",), stall_midway=True, hang_s=5.0)
+    server, sink = serve(one_route(up.url))
+    body = {"model": "m", "stream": True, "messages": [{"role": "user", "content": "hi"}]}
+    with httpx.stream(
+        "POST", server.url + "/v1/chat/completions", json=body, headers=server.auth
+    ) as response:
+        assert response.status_code == 200
+    # The connection is closed now, while the upstream still stalls.
+    deadline = time.monotonic() + 10
+    while not sink.events and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (event,) = sink.events
+    assert event.status == 499
+    assert event.error_code == "client_disconnected"
+    assert event.provider == "up"
