@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from aiattest.errors import StoreError, VerificationError
@@ -90,6 +90,8 @@ class LedgerStore:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self.db.engine.raw_connection()
+            # Detached: the autocommit setting must never travel back into the shared pool.
+            conn.detach()
             driver: Any = conn.dbapi_connection
             if not self.is_sqlite:
                 driver.autocommit = True
@@ -100,23 +102,29 @@ class LedgerStore:
         try:
             yield cur
         except self._dbapi_error as e:
-            self._local.conn = None  # the connection may be broken; the next read reconnects
+            self._drop_reader(conn)  # it may be broken; the next read reconnects
             raise StoreError(f"ledger database error: {e.__class__.__name__}: {e}") from e
         finally:
-            cur.close()
+            with suppress(self._dbapi_error):  # its connection may already be gone
+                cur.close()
+
+    def _drop_reader(self, conn: Any) -> None:
+        self._local.conn = None
+        with self._cache_lock:
+            if conn in self._readers:
+                self._readers.remove(conn)
+        with suppress(self._dbapi_error):
+            conn.close()
 
     def close_readers(self) -> None:
-        """Hand the kept read connections back to the pool, as they were lent."""
+        """Close the kept read connections."""
         with self._cache_lock:
             readers, self._readers = self._readers, []
         self._local = threading.local()
         for conn in readers:
             try:
-                driver: Any = conn.dbapi_connection
-                if not self.is_sqlite and driver is not None:
-                    driver.autocommit = False
                 conn.close()
-            except self._dbapi_error:  # already broken: the pool discards it
+            except self._dbapi_error:  # already broken
                 continue
 
     # -- the head and the tree -----------------------------------------------------------
