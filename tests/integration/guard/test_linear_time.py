@@ -9,6 +9,7 @@ measured (not wall time) and the best of a few tries is kept, to ride out noise.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pytest
 
 from aiattest.guard import registry
-from aiattest.guard.interface import Channel, ScanContext, Scanner
+from aiattest.guard.interface import Channel, Finding, ScanContext, Scanner
 
 SMALL = 256 * 1024
 LARGE = 4 * SMALL
@@ -71,8 +72,10 @@ def cpu_seconds(fn: Callable[[], object]) -> float:
     return time.process_time() - start
 
 
-def growth(scanner: Scanner, unit: str) -> tuple[float, float]:
-    small_text, large_text = adversarial(unit, SMALL), adversarial(unit, LARGE)
+def growth(
+    scanner: Scanner, unit: str, small: int = SMALL, large: int = LARGE
+) -> tuple[float, float]:
+    small_text, large_text = adversarial(unit, small), adversarial(unit, large)
     best_small = best_large = float("inf")
     for _ in range(3):
         best_small = min(best_small, cpu_seconds(lambda: scanner.assess(small_text, CONTEXT)))
@@ -82,13 +85,36 @@ def growth(scanner: Scanner, unit: str) -> tuple[float, float]:
     return best_small, best_large
 
 
+def super_linear(small: float, large: float) -> bool:
+    return large >= FLOOR_SECONDS and large > MAX_RATIO * max(small, 1e-4)
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("name", registry.available())
 def test_scanner_is_linear_on_adversarial_input(name: str) -> None:
     scanner = registry.build(name, OPTIONS.get(name, {}))
     slow = {}
     for label, unit in UNITS.items():
-        small, large = growth(scanner, unit)
-        if large >= FLOOR_SECONDS and large > MAX_RATIO * max(small, 1e-4):
+        # A cheap probe first, so a quadratic scanner fails in seconds, not minutes at 1 MB.
+        probe = growth(scanner, unit, SMALL // 16, LARGE // 16)
+        small, large = probe if super_linear(*probe) else growth(scanner, unit)
+        if super_linear(small, large):
             slow[label] = f"{small:.3f}s -> {large:.3f}s"
-    assert not slow, f"{name}: super-linear growth from 256 KB to 1 MB: {slow}"
+    assert not slow, f"{name}: super-linear growth for 4x the input: {slow}"
+
+
+class _QuadraticScanner(Scanner):
+    """What the test exists to catch: a backtracking regex over runs of one character."""
+
+    name = "quadratic"
+
+    def scan(self, text: str, context: ScanContext) -> list[Finding]:
+        return [Finding(self.name, "X", *m.span(), 1.0) for m in _BACKTRACKS.finditer(text)]
+
+
+_BACKTRACKS = re.compile(r"[a-z]+@")  # re (not RE2) backtracks: O(n^2) on "aaaa…"
+
+
+def test_the_check_catches_a_quadratic_scanner() -> None:
+    small, large = growth(_QuadraticScanner(), "a", 4_000, 16_000)
+    assert super_linear(small, large), (small, large)
