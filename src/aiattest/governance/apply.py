@@ -7,11 +7,9 @@ it back, so its diff is exactly what a real run would do, illegal steps included
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from aiattest.catalog import Catalog
@@ -19,9 +17,9 @@ from aiattest.errors import InputError
 from aiattest.governance import changes, registers
 from aiattest.governance.document import OrgDocument
 from aiattest.governance.recorder import ChangeRecorder
+from aiattest.governance.references import dangling
 from aiattest.governance.unit import Journal, ensure_organisation
 from aiattest.store import Database
-from aiattest.store.models.governance import Dataset, GovernedAISystem
 
 ORDER = ("systems", "datasets", "rag_documents", "vendors", "models", "eval_runs", "policies",
          "risks", "incidents")  # fmt: skip
@@ -121,59 +119,8 @@ def _apply(
         plan, recorded = changes.declare_change(session, org, change_spec, actor)
         journal.add(*recorded)
         items.append(ApplyItem("change", plan.key, _VERB[plan.action], plan.fields, plan.new_steps))
-    problems = _dangling_references(session, org, doc, catalog)
+    specs = [spec for plural in ORDER for spec in getattr(doc, plural)]
+    problems = dangling(session, org, specs, catalog)
     if problems:
         raise InputError("the file refers to things that do not exist:\n  " + "\n  ".join(problems))
     return tuple(items)
-
-
-def _dangling_references(
-    session: Session, org: uuid.UUID, doc: OrgDocument, catalog: Catalog | None
-) -> list[str]:
-    systems = set(session.scalars(
-        select(GovernedAISystem.name).where(GovernedAISystem.organisation_id == org)
-    ))  # fmt: skip
-    datasets = set(session.scalars(select(Dataset.name).where(Dataset.organisation_id == org)))
-    problems: list[str] = []
-
-    def need(ok: bool, where: str, what: str) -> None:
-        if not ok:
-            problems.append(f"{where}: {what}")
-
-    for m in doc.models:
-        where = f"model {m.name}@{m.version}"
-        need(m.system is None or m.system in systems, where, f"no system {m.system!r}")
-        for ds in (*m.training_data, *m.eval_data, *m.rag_data):
-            need(ds in datasets, where, f"no dataset {ds!r}")
-    for d in doc.rag_documents:
-        need(d.dataset is None or d.dataset in datasets, f"rag document {d.document}",
-             f"no dataset {d.dataset!r}")  # fmt: skip
-    for r in doc.risks:
-        need(r.system is None or r.system in systems, f"risk {r.name}", f"no system {r.system!r}")
-    for i in doc.incidents:
-        need(i.system is None or i.system in systems, f"incident {i.name}",
-             f"no system {i.system!r}")  # fmt: skip
-    if catalog is not None:
-        problems.extend(_catalog_references(doc, catalog))
-    return problems
-
-
-def _catalog_references(doc: OrgDocument, catalog: Catalog) -> list[str]:
-    controls = {c.id for c in catalog.controls}
-    risks = {r.id for r in catalog.risks}
-    criteria = {c.id for c in catalog.criteria}
-    problems = [
-        f"risk {r.name}: no catalog control {c!r}" for r in doc.risks for c in r.controls
-        if c not in controls
-    ] + [
-        f"risk {r.name}: no catalog AI risk {a!r}" for r in doc.risks for a in r.ai_risks
-        if a not in risks
-    ]  # fmt: skip
-    for v in doc.vendors:
-        for control in (*v.csocs, *v.cuecs):
-            problems.extend(
-                f"vendor {v.name} {control.id}: no criterion {c!r}"
-                for c in control.criteria
-                if c not in criteria
-            )
-    return problems

@@ -22,6 +22,7 @@ from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, R
 from openlineage.client.serde import Serde
 from sqlalchemy import select
 
+from aiattest.catalog import load_catalog
 from aiattest.governance.api import ROLES_KEY, ApiDeps, create_router
 from aiattest.roles import Role
 from aiattest.store import Database
@@ -45,7 +46,8 @@ def client(db: Database, org: uuid.UUID, recorder: ListRecorder) -> Iterator[Tes
             raise HTTPException(401, "unknown role") from None
 
     app = FastAPI()
-    router = create_router(ApiDeps(principal, lambda: db, lambda: recorder))
+    catalog = load_catalog()
+    router = create_router(ApiDeps(principal, lambda: db, lambda: recorder, lambda: catalog))
     app.include_router(router)
     with TestClient(app) as test_client:
         test_client.governance_routes = [  # type: ignore[attr-defined]
@@ -100,6 +102,25 @@ def test_register_writes_are_ledgered(client: TestClient, recorder: ListRecorder
                          headers=as_(Role.ADMIN))  # fmt: skip
     assert managed.status_code == 422
     assert "set by change management" in managed.json()["detail"]["message"]
+    dangling = client.put("/api/v1/models", json={**MODEL, "version": "2", "system": "ghost",
+                                                  "training_data": ["nope"]},
+                          headers=as_(Role.ADMIN))  # fmt: skip
+    assert dangling.status_code == 422
+    assert "no system 'ghost'" in dangling.json()["detail"]["message"]
+    assert "no dataset 'nope'" in dangling.json()["detail"]["message"]
+    risk = {
+        "name": "R1",
+        "title": "t",
+        "likelihood": 2,
+        "impact": 2,
+        "residual_likelihood": 1,
+        "residual_impact": 1,
+        "treatment": "mitigate",
+        "owner": "o",
+        "controls": ["bogus"],
+    }
+    refused = client.put("/api/v1/risks", json=risk, headers=as_(Role.ADMIN))
+    assert "no catalog control 'bogus'" in refused.json()["detail"]["message"]
     bad = client.put("/api/v1/models", json={"name": "x"}, headers=as_(Role.ADMIN))
     assert bad.status_code == 422
     assert bad.json()["detail"]["message"] == "model: version: Field required"

@@ -55,6 +55,9 @@ class ApiDeps:
     """Returns the :class:`aiattest.store.Database`."""
     recorder: Callable[..., Any]
     """Returns the :class:`aiattest.governance.recorder.ChangeRecorder`."""
+    catalog: Callable[..., Any] | None = None
+    """Returns the :class:`aiattest.catalog.Catalog` that risk and vendor references are checked
+    against (unset: those references are not checked)."""
     directories: Callable[..., Any] | None = None
     """Returns ``{subject kind: AccessDirectory}`` for access reviews (default: principals
     only; the gateway adds its API keys)."""

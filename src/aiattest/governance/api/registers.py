@@ -25,6 +25,7 @@ from aiattest.governance.api.deps import (
     page_params,
     roles_extra,
 )
+from aiattest.governance.references import dangling
 from aiattest.governance.registers import RegisterKind
 from aiattest.governance.schemas import Spec
 from aiattest.governance.unit import unit_of_work
@@ -84,6 +85,7 @@ def add_register_routes(router: APIRouter, deps: ApiDeps, kind: RegisterKind) ->
     writers = WRITERS[kind.plural]
     read_gate, write_gate = allow(deps, *READERS), allow(deps, *writers)
     path = f"/{kind.plural}"
+    catalog_dep = deps.catalog if deps.catalog is not None else _no_catalog
     schema = {"requestBody": {"content": {"application/json": {
         "schema": kind.spec.model_json_schema()}}}}  # fmt: skip
 
@@ -115,16 +117,19 @@ def add_register_routes(router: APIRouter, deps: ApiDeps, kind: RegisterKind) ->
         caller: Principal = Depends(write_gate),  # noqa: B008
         db: Any = Depends(deps.database),  # noqa: B008
         recorder: Any = Depends(deps.recorder),  # noqa: B008
+        catalog: Any = Depends(catalog_dep),  # noqa: B008
     ) -> dict[str, Any]:
         with http_errors():
-            return _declare(db, recorder, kind, caller, _validate(kind, body))
+            return _declare(db, recorder, kind, caller, _validate(kind, body), catalog=catalog)
 
     def patch_record(
         key: str,
+        *,
         body: dict[str, Any] = Body(...),  # noqa: B008
         caller: Principal = Depends(write_gate),  # noqa: B008
         db: Any = Depends(deps.database),  # noqa: B008
         recorder: Any = Depends(deps.recorder),  # noqa: B008
+        catalog: Any = Depends(catalog_dep),  # noqa: B008
     ) -> dict[str, Any]:
         with http_errors():
             with db.session() as session:
@@ -136,7 +141,7 @@ def add_register_routes(router: APIRouter, deps: ApiDeps, kind: RegisterKind) ->
                     merged[name] = None  # unchanged managed fields are not a write of them
             if {k: merged[k] for k in kind.key} != {k: current[k] for k in kind.key}:
                 raise InputError(f"a {kind.name}'s {', '.join(kind.key)} cannot be patched")
-            return _declare(db, recorder, kind, caller, _validate(kind, merged))
+            return _declare(db, recorder, kind, caller, _validate(kind, merged), catalog=catalog)
 
     def delete_record(
         key: str,
@@ -162,12 +167,19 @@ def add_register_routes(router: APIRouter, deps: ApiDeps, kind: RegisterKind) ->
                          name=f"delete_{kind.name}", openapi_extra=write)  # fmt: skip
 
 
+def _no_catalog() -> None:
+    return None
+
+
 def _declare(
-    db: Any, recorder: Any, kind: RegisterKind, caller: Principal, spec: Spec
+    db: Any, recorder: Any, kind: RegisterKind, caller: Principal, spec: Spec, *, catalog: Any
 ) -> dict[str, Any]:
     with unit_of_work(db, recorder) as (session, journal):
         diff, change = registers.declare(session, kind, caller.organisation_id, spec,
                                          caller.principal)  # fmt: skip
+        problems = dangling(session, caller.organisation_id, [spec], catalog)
+        if problems:
+            raise InputError("refers to things that do not exist: " + "; ".join(problems))
         journal.add(change)
         row = registers.get(session, kind, caller.organisation_id, kind.key_of(spec))
         record = public(kind, row)
