@@ -96,8 +96,7 @@ def apply_document(
                 raise _DryRun(items)
     except _DryRun as signal:
         return ApplyResult(signal.items, True, ())
-    for change in journal.changes:
-        journal.indices.append(recorder.record(change))
+    journal.indices.extend(recorder.record_many(journal.changes))
     return ApplyResult(items, False, tuple(journal.indices))
 
 

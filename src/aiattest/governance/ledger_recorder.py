@@ -4,7 +4,7 @@ the evidence ledger."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from aiattest.governance.recorder import RegisterChange
 from aiattest.ledger import Entry, EntryKind, Ledger
@@ -22,7 +22,17 @@ class LedgerRecorder:
 
     def record(self, change: RegisterChange) -> int:
         """Append ``change`` as a register_change entry; return its log index."""
-        entry = Entry(
+        return int(self.ledger.append(self.entry(change)))
+
+    def record_many(self, changes: Sequence[RegisterChange]) -> list[int]:
+        """Append several changes in as few ledger transactions as possible."""
+        if not changes:
+            return []
+        return [int(i) for i in self.ledger.append_many([self.entry(c) for c in changes])]
+
+    def entry(self, change: RegisterChange) -> Entry:
+        """The ledger entry of ``change``."""
+        return Entry(
             kind=EntryKind.REGISTER_CHANGE,
             ts_ms=int(self._clock() * 1000),
             actor=ACTOR,
@@ -38,4 +48,3 @@ class LedgerRecorder:
             # The actor may be a person's name or e-mail: committed to, never in clear.
             private={"actor": change.actor},
         )
-        return int(self.ledger.append(entry))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -41,6 +41,10 @@ class ChangeRecorder(Protocol):
 
     def record(self, change: RegisterChange) -> int:
         """Record ``change`` durably and return its log index."""
+        ...
+
+    def record_many(self, changes: Sequence[RegisterChange]) -> list[int]:
+        """Record ``changes`` durably, in order (one transaction where possible)."""
         ...
 
 

@@ -42,8 +42,7 @@ def unit_of_work(db: Database, recorder: ChangeRecorder) -> Iterator[tuple[Sessi
     journal = Journal()
     with db.session() as session:
         yield session, journal
-    for change in journal.changes:
-        journal.indices.append(recorder.record(change))
+    journal.indices.extend(recorder.record_many(journal.changes))
 
 
 def organisation_id(session: Session, slug: str) -> uuid.UUID:

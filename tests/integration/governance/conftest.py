@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,9 @@ class ListRecorder:
     def record(self, change: RegisterChange) -> int:
         self.changes.append(change)
         return len(self.changes) - 1
+
+    def record_many(self, changes: Sequence[RegisterChange]) -> list[int]:
+        return [self.record(c) for c in changes]
 
 
 @pytest.fixture(scope="session")

@@ -26,7 +26,11 @@ def test_register_change_entries(db: Database, org: uuid.UUID) -> None:
             spec = SystemSpec(name="helpdesk", owners=["alice@example.com"])
             journal.add(registers.declare(session, kind, org, spec, "alice@example.com")[1])
         assert journal.indices == [1]
-        entries = [ledger.entry(i) for i in range(ledger.size())]
+        # A batch lands in one transaction with consecutive indices.
+        more = [journal.changes[0], journal.changes[0]]
+        assert recorder.record_many(more) == [2, 3]
+        assert recorder.record_many([]) == []
+        entries = [ledger.entry(i) for i in range(2)]
     finally:
         ledger.close()
     records = [e.record() for e in entries]
