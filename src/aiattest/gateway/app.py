@@ -24,6 +24,7 @@ from aiattest.gateway.providers import build_provider
 from aiattest.gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
 from aiattest.gateway.router import Router
 from aiattest.gateway.state import REQUEST_ID_HEADER, GatewayState
+from aiattest.gateway.transport import PooledTransport
 from aiattest.guard.sdk import Guard
 from aiattest.ledger import Ledger
 from aiattest.store import Database
@@ -75,8 +76,11 @@ def create_app(
     owns_client = http_client is None
     owns_db = db is None
     database = db or Database(settings.db_url)
+    # Plain-HTTP upstreams (vLLM, Ollama, an internal LiteLLM) get the lean pooled
+    # transport; TLS upstreams keep httpx's default one.
     client = http_client or httpx.AsyncClient(
-        limits=httpx.Limits(max_connections=512, max_keepalive_connections=128)
+        mounts={"http://": PooledTransport()},
+        limits=httpx.Limits(max_connections=512, max_keepalive_connections=128),
     )
     providers = {p.name: build_provider(p, client) for p in settings.gateway.providers}
     state = GatewayState(
