@@ -374,3 +374,21 @@ def playbook_cmd(
     for number, step in enumerate(book.steps, 1):
         console.print(f"  {number}. {step}", markup=False, soft_wrap=True)
     console.print(f"evidence: {', '.join(book.evidence)}", markup=False, soft_wrap=True)
+
+
+@app.command("export")
+def export_cmd(
+    ctx: typer.Context,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file.")] = None,
+    org: OrgOpt = None,
+) -> None:
+    """Export every register as the YAML that `aiattest apply -f` reads (a round trip)."""
+    from aiattest.governance.export import export_yaml
+
+    with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
+        text = export_yaml(session, _org_id(session, org))
+    if output is None:
+        console.file.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}", markup=False)

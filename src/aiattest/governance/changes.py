@@ -69,7 +69,8 @@ def view(change: Change) -> dict[str, Any]:
     }
 
 
-def _step_of(event: ChangeEvent) -> ChangeStep:
+def step_of(event: ChangeEvent) -> ChangeStep:
+    """The step a stored event records (as ``apply`` files declare it)."""
     return ChangeStep.model_validate({"action": event.action, "actor": event.actor,
                                       "at": event.at, **event.detail})  # fmt: skip
 
@@ -97,7 +98,7 @@ def plan_change(session: Session, org: uuid.UUID, spec: ChangeSpec) -> ChangeDif
                 f"change {spec.name}: {name} cannot change once proposed",
                 hint="propose a new change instead",
             )
-    taken = [_step_of(e) for e in change.events if e.action != "propose"]
+    taken = [step_of(e) for e in change.events if e.action != "propose"]
     if spec.steps[: len(taken)] != taken:
         raise ConflictError(
             f"change {spec.name}: its recorded steps differ from the declared ones",

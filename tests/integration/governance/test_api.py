@@ -121,6 +121,10 @@ def test_register_writes_are_ledgered(client: TestClient, recorder: ListRecorder
     }
     refused = client.put("/api/v1/risks", json=risk, headers=as_(Role.ADMIN))
     assert "no catalog control 'bogus'" in refused.json()["detail"]["message"]
+    accepted = client.put("/api/v1/risks", json={**risk, "likelihood": 3, "impact": 4,
+                                                 "controls": ["model-change-management"]},
+                          headers=as_(Role.ADMIN)).json()["record"]  # fmt: skip
+    assert (accepted["inherent_score"], accepted["residual_score"]) == (12, 1)
     bad = client.put("/api/v1/models", json={"name": "x"}, headers=as_(Role.ADMIN))
     assert bad.status_code == 422
     assert bad.json()["detail"]["message"] == "model: version: Field required"
@@ -135,7 +139,7 @@ def test_register_writes_are_ledgered(client: TestClient, recorder: ListRecorder
     assert client.delete("/api/v1/systems/s0", headers=as_(Role.ADMIN)).status_code == 200
     assert client.get("/api/v1/systems/s0", headers=as_(Role.ADMIN)).status_code == 404
     assert [(c.entity_type, c.action, c.actor) for c in recorder.changes] == [
-        ("model", "create", "ana"), ("model", "update", "tester"),
+        ("model", "create", "ana"), ("model", "update", "tester"), ("risk", "create", "tester"),
         ("system", "create", "tester"), ("system", "create", "tester"),
         ("system", "create", "tester"), ("system", "delete", "tester"),
     ]  # fmt: skip

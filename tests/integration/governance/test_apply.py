@@ -8,14 +8,17 @@ from typing import Any
 
 import pytest
 import yaml
+from sqlalchemy import delete
 
 from aiattest.catalog import load_catalog
 from aiattest.errors import ConflictError, InputError
 from aiattest.governance import registers
 from aiattest.governance.apply import apply_document
 from aiattest.governance.document import load_document, parse_document
+from aiattest.governance.export import export_yaml
 from aiattest.governance.unit import organisation_id
 from aiattest.store import Database
+from aiattest.store.models import Organisation
 from tests.integration.governance.conftest import SQLITE_ONLY, ListRecorder
 
 EXAMPLE = Path(__file__).parents[3] / "examples" / "org.yaml"
@@ -125,3 +128,23 @@ def test_invalid_documents_name_the_problem(patch: dict[str, Any], message: str)
         parse_document(data, "org.yaml")
     assert message in str(info.value)
     assert str(info.value).startswith("org.yaml is not a valid organisation file")
+
+
+def test_export_round_trips(db: Database, recorder: ListRecorder) -> None:
+    apply_document(db, recorder, load_document(EXAMPLE), "dana")
+    with db.session() as session:
+        exported = export_yaml(session, organisation_id(session, "northwind"))
+    doc = parse_document(yaml.safe_load(exported), "export")
+    assert len(doc.models) == 3
+    assert len(doc.changes[0].steps) == 8
+    assert len(doc.rag_documents[0].chunks) == 2
+    before = len(recorder.changes)
+    again = apply_document(db, recorder, doc, "dana", catalog=load_catalog())
+    assert {i.outcome for i in again.items} == {"unchanged"}
+    assert len(recorder.changes) == before
+    # Into an empty database the export recreates the same registers.
+    with db.session() as session:
+        session.execute(delete(Organisation))
+    apply_document(db, recorder, doc, "dana")
+    with db.session() as session:
+        assert export_yaml(session, organisation_id(session, "northwind")) == exported

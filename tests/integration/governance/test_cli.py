@@ -66,6 +66,8 @@ def test_apply_twice_then_query(tmp_path: Path) -> None:
     assert "In scope: credit-precheck." in policy
     run("register", "policy", "human-oversight", "--format", "html", "-o", "p.html")
     assert "<h1>Human Oversight Policy</h1>" in (tmp_path / "p.html").read_text()
+    run("register", "export", "--org", "northwind", "-o", "export.yaml")
+    assert run("apply", "-f", "export.yaml").strip().endswith("30 unchanged")
     assert run("register", "playbook", "drift", "--json")["default_severity"] == "sev3"
     assert run("register", "acknowledge", "ai-acceptable-use", "--principal", "kim").strip() == (
         "acknowledged"

@@ -52,6 +52,9 @@ def public(kind: RegisterKind, row: Any) -> dict[str, Any]:
         if hasattr(row, extra):
             data[extra] = getattr(row, extra)
     data["created_at"] = row.created_at.isoformat()
+    if kind.name == "risk":
+        data["inherent_score"] = row.likelihood * row.impact
+        data["residual_score"] = row.residual_likelihood * row.residual_impact
     # AI systems are foundation rows, which keep no update time.
     data["updated_at"] = getattr(row, "updated_at", row.created_at).isoformat()
     return data
