@@ -216,6 +216,10 @@ def test_lineage_and_model_card_over_http(client: TestClient) -> None:
     ack = client.post("/api/v1/policy-documents/encryption/acknowledgements",
                       headers=as_(Role.CONSUMER, "kim"))  # fmt: skip
     assert ack.json() == {"policy": "encryption", "principal": "kim", "new": True}
+    client.put("/api/v1/vendors", headers=as_(Role.ADMIN), json={
+        "name": "llm", "kind": "llm-provider", "soc2_report_type": "none"})  # fmt: skip
+    findings = client.get("/api/v1/vendor-findings", headers=as_(Role.AUDITOR)).json()
+    assert {f["code"] for f in findings} == {"V1", "V6", "V7", "V8", "V10"}
     bom = client.get("/api/v1/model-cards/bot@1", params={"format": "cyclonedx"},
                      headers=as_(Role.AUDITOR))  # fmt: skip
     assert bom.json()["components"][0]["type"] == "machine-learning-model"

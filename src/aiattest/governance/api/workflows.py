@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from aiattest.errors import InputError
-from aiattest.governance import changes, lineage, policies
+from aiattest.governance import changes, lineage, policies, registers
 from aiattest.governance.api.deps import (
     READERS,
     ApiDeps,
@@ -24,8 +24,9 @@ from aiattest.governance.api.deps import (
 )
 from aiattest.governance.model_card import build_card, to_cyclonedx, to_markdown
 from aiattest.governance.playbooks import playbooks
-from aiattest.governance.schemas import ChangeSpec, ChangeStep
+from aiattest.governance.schemas import ChangeSpec, ChangeStep, VendorSpec
 from aiattest.governance.unit import unit_of_work
+from aiattest.governance.vendors import vendor_findings
 from aiattest.roles import Role
 from aiattest.store.models.governance import Change
 
@@ -255,3 +256,16 @@ def add_playbook_routes(router: APIRouter, deps: ApiDeps) -> None:
                 openapi_extra=roles_extra(*READERS))  # fmt: skip
     def list_playbooks(_caller: Principal = Depends(read)) -> dict[str, Any]:  # noqa: B008
         return {name: p.model_dump(mode="json") for name, p in playbooks().items()}
+
+    @router.get("/vendor-findings", name="vendor_findings", openapi_extra=roles_extra(*READERS))
+    def findings(
+        caller: Principal = Depends(read),  # noqa: B008
+        db: Any = Depends(deps.database),  # noqa: B008
+    ) -> list[dict[str, str]]:
+        kind = registers.REGISTERS["vendors"]
+        today = datetime.now(UTC).date()
+        with http_errors(), db.session() as session:
+            rows, _ = registers.page(session, kind, caller.organisation_id, limit=10_000)
+            specs = [registers.spec_of(kind, r) for r in rows]
+        vendors = [s for s in specs if isinstance(s, VendorSpec)]
+        return [f.__dict__ for v in vendors for f in vendor_findings(v, today)]
