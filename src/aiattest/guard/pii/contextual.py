@@ -21,16 +21,26 @@ _PHONE = re.compile(r"[+(\d](?<![\w+\-.(][+(\d])[\d ().\-]{5,22}\d(?![\w-]|\.\d)
 _NOT_PHONE_SHAPE = re.compile(
     r"\d{3}-\d{2}-\d{4}|\d{1,3}(?:\.\d{1,3}){3}|\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{13,19}"
 )
-_PHONE_CUE = re.compile(
-    r"phone|tel\b|tel\.|telephone|mobile|cell|fax|call|text me|sms|whatsapp|reach me|"
-    r"number|contact|dial|ring",
-    re.I,
-)
-_PHONE_ANTI = re.compile(
-    r"\b(?:order|invoice|ticket|account|acct|ref|reference|tracking|serial|case|id|isbn|"
-    r"sku|po|confirmation|transaction|version|build)\b[^\n]{0,12}$",
-    re.I,
-)
+# Words before a number that make it a phone number, or something else ("order 4155552671").
+_PHONE_CUES = frozenset(
+    {"phone", "tel", "telephone", "mobile", "cell", "fax", "call", "text", "sms", "whatsapp",
+     "reach", "number", "contact", "dial", "ring"}
+)  # fmt: skip
+_PHONE_ANTI = frozenset(
+    {"order", "invoice", "ticket", "account", "acct", "ref", "reference", "tracking", "serial",
+     "case", "id", "isbn", "sku", "po", "confirmation", "transaction", "version", "build"}
+)  # fmt: skip
+_WORD = re.compile(r"[a-z]+")
+
+
+def _words_before(before: str, reach: int) -> set[str]:
+    """Lower-case words of the current line of ``before`` ending within ``reach`` characters
+    of its end (set lookups instead of an end-anchored regex over the window)."""
+    tail = before[-(reach + 16) :].lower()
+    tail = tail[tail.rfind("\n") + 1 :]
+    size = len(tail)
+    return {m.group() for m in _WORD.finditer(tail) if size - m.end() <= reach}
+
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
@@ -65,7 +75,7 @@ _PASSPORT = re.compile(r"[A-Z0-9](?<![A-Za-z0-9-][A-Z0-9])[A-Z0-9]{5,8}(?![A-Za-
 def find_phones(text: str, runs: Runs, regions: tuple[str, ...]) -> list[Candidate]:
     """Phone numbers that ``phonenumbers`` says are valid (international or in ``regions``)."""
     out = []
-    for m in anchored(_PHONE, text, runs, (-2, -1, 0)):  # "+(", "+", "("
+    for m in anchored(_PHONE, text, runs, lead="+("):
         raw = m.group().rstrip(" .-(")
         digits = sum(c.isdigit() for c in raw)
         if not 7 <= digits <= 15 or raw.count("(") != raw.count(")"):
@@ -76,7 +86,7 @@ def find_phones(text: str, runs: Runs, regions: tuple[str, ...]) -> list[Candida
             continue  # SSN, IPv4 and date shapes: skip the (costly) phone parser
         start = m.start()
         before = text[max(0, start - 40) : start]
-        if _PHONE_ANTI.search(before):
+        if _words_before(before, 12) & _PHONE_ANTI:
             continue
         intl = raw.startswith(("+", "00"))
         if not _valid_phone_cached(raw, intl, regions):
@@ -84,7 +94,7 @@ def find_phones(text: str, runs: Runs, regions: tuple[str, ...]) -> list[Candida
         end = start + len(raw)
         formatted = any(c in raw for c in " ().-")
         score = 0.8 if intl else 0.7 if formatted else 0.4
-        if _PHONE_CUE.search(before):
+        if _words_before(before, 40) & _PHONE_CUES:
             score = min(1.0, score + 0.2)
         out.append(Candidate(start, end, "PHONE_NUMBER", score))
     return out

@@ -10,7 +10,7 @@ from aiattest.errors import ScannerError
 from aiattest.guard.interface import Finding, ScanContext, Scanner, Severity
 from aiattest.guard.pii import address, contextual, names, structured
 from aiattest.guard.pii.types import Candidate
-from aiattest.guard.pii.windows import NEAR, digit_runs, windows_around
+from aiattest.guard.pii.windows import digit_runs
 
 PII_TYPES: tuple[str, ...] = (
     "PERSON",
@@ -91,7 +91,7 @@ class PIIScanner(Scanner):
             found += structured.find_ssn_itin(text, runs)
             found += structured.find_ibans(text, runs)
             found += structured.find_ips(text, runs)
-            found += structured.find_macs(text, windows_around(runs, len(text), NEAR))
+            found += structured.find_macs(text, runs)
             found += structured.find_wallets(text, runs)
             found += contextual.find_phones(text, runs, self.phone_regions)
             found += contextual.find_dates_of_birth(text)

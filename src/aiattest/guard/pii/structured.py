@@ -12,7 +12,7 @@ import re
 
 from aiattest.guard.pii import checksums
 from aiattest.guard.pii.types import Candidate
-from aiattest.guard.pii.windows import Runs, Windows, anchored, finditer
+from aiattest.guard.pii.windows import NEAR, Runs, anchored, finditer, windows_around
 
 _EMAIL = re.compile(
     r"(?<![\w.%+-])[^\W_][\w.%+-]{0,63}@"
@@ -203,10 +203,24 @@ def find_ips(text: str, runs: Runs) -> list[Candidate]:
     return out
 
 
-def find_macs(text: str, windows: Windows) -> list[Candidate]:
+def _maybe_mac(text: str) -> bool:
+    """Cheap test: five colons or dashes, or two dots five apart ("001a.2b3c.4d5e")."""
+    if text.count(":") >= 5 or text.count("-") >= 5:
+        return True
+    i = text.find(".")
+    while i != -1:
+        if text[i + 5 : i + 6] == ".":
+            return True
+        i = text.find(".", i + 1)
+    return False
+
+
+def find_macs(text: str, runs: Runs) -> list[Candidate]:
     """MAC addresses in colon, dash or Cisco dotted notation."""
-    out = []
-    for m in finditer(_MAC, text, windows):
+    out: list[Candidate] = []
+    if not _maybe_mac(text):
+        return out
+    for m in finditer(_MAC, text, windows_around(runs, len(text), NEAR)):
         digits = m.group().replace(":", "").replace("-", "").replace(".", "")
         if len(set(digits.lower())) > 1:  # 00:00:00:00:00:00 is a placeholder
             out.append(Candidate(m.start(), m.end(), "MAC_ADDRESS", 0.85))
