@@ -50,6 +50,7 @@ app.command(name="serve")(serve_cli.serve)
 app.add_typer(governance_cli.app, name="register")
 app.add_typer(governance_cli.lineage_app, name="lineage")
 app.command(name="apply")(apply_cli.apply)
+app.command(name="eval-run")(apply_cli.eval_run)
 
 
 @app.callback()

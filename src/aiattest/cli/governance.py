@@ -51,7 +51,8 @@ def open_governance(ctx: typer.Context) -> Iterator[tuple[Settings, Database, Le
         db.dispose()
 
 
-def _org_id(session: Any, slug: str | None) -> Any:
+def resolve_org(session: Any, slug: str | None) -> Any:
+    """The id of organisation ``slug``, or of the only organisation when none is named."""
     from sqlalchemy import select
 
     from aiattest.errors import InputError
@@ -103,7 +104,7 @@ def list_cmd(  # noqa: PLR0917 - typer maps each parameter to an option
             raise InputError(f"--filter wants FIELD=VALUE, got {item!r}")
         wanted[name] = value
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        rows, total = registers.page(session, kind, _org_id(session, org), filters=wanted,
+        rows, total = registers.page(session, kind, resolve_org(session, org), filters=wanted,
                                      offset=offset, limit=limit)  # fmt: skip
         items = [_public(kind, r) for r in rows]
     if as_json:
@@ -122,7 +123,7 @@ def _list_changes(ctx: typer.Context, org: str | None, as_json: bool) -> None:
     from aiattest.store.models.governance import Change
 
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        org_id = _org_id(session, org)
+        org_id = resolve_org(session, org)
         rows = session.scalars(
             select(Change).where(Change.organisation_id == org_id).order_by(Change.name)
         )
@@ -148,7 +149,7 @@ def show_cmd(
     from aiattest.governance import changes, registers
 
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        org_id = _org_id(session, org)
+        org_id = resolve_org(session, org)
         if register == "changes":
             data = changes.view(changes.get_change(session, org_id, key))
         else:
@@ -175,7 +176,7 @@ def deployments_cmd(
 
     window = [d if d.tzinfo else d.replace(tzinfo=UTC) for d in (start, end)]
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        found = production_deployments(session, _org_id(session, org), window[0], window[1])
+        found = production_deployments(session, resolve_org(session, org), window[0], window[1])
     rows = [{"change": d.change, "subject": d.subject, "risk_tier": d.risk_tier,
              "at": d.at.isoformat(), "actor": d.actor} for d in found]  # fmt: skip
     if as_json:
@@ -212,7 +213,7 @@ def lineage_ingest_cmd(
         open_governance(ctx) as (_settings, db, recorder),
         unit_of_work(db, recorder) as (session, journal),
     ):
-        org_id = _org_id(session, org)
+        org_id = resolve_org(session, org)
         for event in events:
             result, change = ingest(session, org_id, event, actor)
             journal.add(change)
@@ -247,7 +248,7 @@ def trained_on_cmd(
     from aiattest.governance.lineage import trained_on
 
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        nodes = trained_on(session, _org_id(session, org), model)
+        nodes = trained_on(session, resolve_org(session, org), model)
     _print_nodes(nodes, as_json)
 
 
@@ -262,7 +263,7 @@ def used_by_cmd(
     from aiattest.governance.lineage import models_using
 
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        nodes = models_using(session, _org_id(session, org), dataset)
+        nodes = models_using(session, resolve_org(session, org), dataset)
     _print_nodes(nodes, as_json)
 
 
@@ -277,7 +278,7 @@ def chunk_cmd(
     from aiattest.governance.lineage import chunk_origin
 
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        origins = chunk_origin(session, _org_id(session, org), chunk)
+        origins = chunk_origin(session, resolve_org(session, org), chunk)
     data = [o.to_json() for o in origins]
     if as_json:
         print_json(data)
@@ -305,7 +306,7 @@ def model_card_cmd(
     if fmt not in renderers:
         raise InputError(f"--format must be markdown or cyclonedx, not {fmt!r}")
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        card = build_card(session, _org_id(session, org), model)
+        card = build_card(session, resolve_org(session, org), model)
     text = renderers[fmt](card)
     if output is None:
         console.file.write(text if text.endswith("\n") else text + "\n")
@@ -329,7 +330,7 @@ def policy_cmd(
     if fmt not in {"markdown", "html"}:
         raise InputError(f"--format must be markdown or html, not {fmt!r}")
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        rendered = render_policy(session, _org_id(session, org), name)
+        rendered = render_policy(session, resolve_org(session, org), name)
     text = rendered.markdown if fmt == "markdown" else render_html(rendered.markdown, name)
     if output is None:
         console.file.write(text)
@@ -353,7 +354,7 @@ def acknowledge_cmd(
         open_governance(ctx) as (_settings, db, recorder),
         unit_of_work(db, recorder) as (session, journal),
     ):
-        change = acknowledge(session, _org_id(session, org), name, principal, datetime.now(UTC))
+        change = acknowledge(session, resolve_org(session, org), name, principal, datetime.now(UTC))
         journal.add(change)
     console.print("acknowledged" if change else "already acknowledged", markup=False)
 
@@ -386,7 +387,7 @@ def export_cmd(
     from aiattest.governance.export import export_yaml
 
     with open_governance(ctx) as (_settings, db, _rec), db.session() as session:
-        text = export_yaml(session, _org_id(session, org))
+        text = export_yaml(session, resolve_org(session, org))
     if output is None:
         console.file.write(text)
     else:

@@ -89,3 +89,29 @@ def test_errors_map_to_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit) as exit_info:
         main(["register", "list", "nonsense"])
     assert exit_info.value.code == 2
+
+
+def test_eval_run_through_a_configured_provider(tmp_path: Path) -> None:
+    (tmp_path / "aiattest.toml").write_text(
+        "[[gateway.providers]]\n"
+        'name = "canned"\nkind = "rules"\n'
+        'canned = [{keywords = ["prize"], answer = "spam"},\n'
+        '          {keywords = ["lunch"], answer = "ham"}]\n'
+    )
+    (tmp_path / "suite.jsonl").write_text(
+        '{"input": "win a prize", "expected": "spam"}\n'
+        '{"input": "lunch at one", "expected": "ham"}\n'
+        '{"input": "free money", "expected": "spam"}\n'
+    )
+    run("init")
+    args = ["eval-run", "--suite", "suite.jsonl", "--suite-name", "spam", "--suite-version", "1",
+            "--provider", "canned", "--model", "m", "--target", "m@1", "--positive", "spam",
+            "--json"]  # fmt: skip
+    low = run(*args, "--name", "ev-1", "--threshold", "f1=0.6")
+    assert (low["metrics"]["recall"], low["metrics"]["precision"]) == (0.5, 1.0)
+    assert low["passed"] is True
+    stored = run("register", "show", "eval_runs", "ev-1", "--json")
+    assert (stored["target"], stored["passed"]) == ("m@1", True)
+    assert stored["dataset_hash"].startswith("sha256:")
+    strict = run(*args, "--name", "ev-2", "--threshold", "recall=0.9")
+    assert strict["passed"] is False
