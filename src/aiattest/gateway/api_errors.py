@@ -111,7 +111,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_http(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         headers = dict(exc.headers) if exc.headers else None
-        return error_response(exc.status_code, str(exc.detail), headers=headers)
+        # Mounted routers (governance) put {"message": ..., "hint": ...} in the detail.
+        detail = exc.detail
+        message = detail.get("message", detail) if isinstance(detail, dict) else detail
+        return error_response(exc.status_code, str(message), headers=headers)
 
     app.add_exception_handler(Error, on_error)
     app.add_exception_handler(RequestValidationError, on_validation)

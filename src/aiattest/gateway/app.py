@@ -9,14 +9,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 import httpx
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from aiattest.catalog import load_catalog
 from aiattest.config import Settings
 from aiattest.gateway import api_admin, api_openai, api_ops
+from aiattest.gateway.access import ApiKeyDirectory
 from aiattest.gateway.api_errors import install_error_handlers
 from aiattest.gateway.audit import AuditSink
-from aiattest.gateway.auth import KeyCache
+from aiattest.gateway.auth import KeyCache, RoleGate
 from aiattest.gateway.ledger_sink import LedgerAuditSink
 from aiattest.gateway.limits import Limits
 from aiattest.gateway.metrics import GatewayMetrics
@@ -25,8 +27,12 @@ from aiattest.gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateL
 from aiattest.gateway.router import Router
 from aiattest.gateway.state import REQUEST_ID_HEADER, GatewayState
 from aiattest.gateway.transport import PooledTransport
+from aiattest.governance.access_reviews import AccessDirectory, PrincipalDirectory
+from aiattest.governance.api import ApiDeps, create_router
+from aiattest.governance.ledger_recorder import LedgerRecorder
 from aiattest.guard.sdk import Guard
 from aiattest.ledger import Ledger
+from aiattest.roles import Role
 from aiattest.store import Database
 
 _CLIENT_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -99,9 +105,10 @@ def create_app(
         state.extras["redis_ping"] = limiter.ping
     if use_guard:
         state.guard = guard or Guard.from_policy(settings=settings.guard)
-    ledger: Ledger | None = None
+    # One ledger for everything: audit events (unless a sink is injected) and the
+    # register changes the governance API makes.
+    ledger = Ledger.from_settings(database, settings)
     if audit is None:
-        ledger = Ledger.from_settings(database, settings)
         state.audit = LedgerAuditSink(ledger)
     state.extras["db"] = database
     state.extras["keys"] = KeyCache(database)
@@ -113,8 +120,7 @@ def create_app(
         finally:
             if owns_client:
                 await client.aclose()
-            if ledger is not None:
-                ledger.close()
+            ledger.close()
             if owns_db:
                 database.dispose()
             if isinstance(limiter, RedisRateLimiter):
@@ -132,5 +138,29 @@ def create_app(
     app.include_router(api_openai.router)
     app.include_router(api_admin.router)
     app.include_router(api_ops.router)
+    app.include_router(_governance_router(settings, database, ledger))
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def _governance_router(settings: Settings, database: Database, ledger: Ledger) -> APIRouter:
+    """The governance registers' REST API, authenticated by the gateway's keys.
+
+    Every governance route checks its own roles (declared in ``openapi_extra``); the gate
+    here only authenticates, so it admits every role.
+    """
+    recorder = LedgerRecorder(ledger)
+    catalog = load_catalog(settings.catalog_dir)
+    directories: dict[str, AccessDirectory] = {
+        "principal": PrincipalDirectory(),
+        "api_key": ApiKeyDirectory(),
+    }
+    return create_router(
+        ApiDeps(
+            principal=RoleGate(*Role),
+            database=lambda: database,
+            recorder=lambda: recorder,
+            catalog=lambda: catalog,
+            directories=lambda: directories,
+        )
+    )

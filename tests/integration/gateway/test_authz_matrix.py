@@ -20,6 +20,7 @@ from aiattest.config.gateway import (
 from aiattest.gateway import approvals, create_app
 from aiattest.gateway.auth import RoleGate
 from aiattest.gateway.keys import create_key, verify_key
+from aiattest.governance.api import ROLES_KEY
 from aiattest.roles import Role
 from aiattest.store import Database
 from tests.integration.gateway.conftest import ServedApp, closed_port_url, migrated_db
@@ -111,7 +112,9 @@ def world(tmp_path: Path) -> Iterator[World]:
     w.db.dispose()
 
 
-def _routes(app: Any) -> dict[tuple[str, str], APIRoute]:
+def _routes(app: Any, *, governance: bool = False) -> dict[tuple[str, str], APIRoute]:
+    """The gateway's own routes, or (``governance=True``) the governance routes it mounts,
+    which declare their roles in ``openapi_extra`` and are walked by their own tests."""
     found: dict[tuple[str, str], APIRoute] = {}
     pending = list(app.routes)
     while pending:
@@ -120,7 +123,9 @@ def _routes(app: Any) -> dict[tuple[str, str], APIRoute]:
         inner = getattr(route, "original_router", None)
         if inner is not None:
             pending.extend(inner.routes)
-        elif isinstance(route, APIRoute):
+        elif (
+            isinstance(route, APIRoute) and (ROLES_KEY in (route.openapi_extra or {})) == governance
+        ):
             found.update({(method, route.path): route for method in route.methods})
     return found
 
@@ -134,6 +139,19 @@ def test_every_route_declares_the_documented_roles(world: World) -> None:
         gates = [d.call for d in route.dependant.dependencies if isinstance(d.call, RoleGate)]
         assert len(gates) == 1, key
         assert gates[0].roles == POLICY[key], key
+
+
+def test_mounted_governance_routes_authenticate_with_gateway_keys(world: World) -> None:
+    routes = _routes(world.app, governance=True)
+    assert len(routes) > 50
+    for (_method, path), route in routes.items():
+        assert path.startswith("/api/v1/"), path
+        declared = set(route.openapi_extra[ROLES_KEY])  # type: ignore[index]
+        assert declared, path
+        assert declared <= {r.value for r in Role}, path
+        # The mount authenticates every role; each route then applies its declared roles.
+        gates = [d.call for d in route.dependant.dependencies if isinstance(d.call, RoleGate)]
+        assert not gates or gates[0].roles == frozenset(Role), path
 
 
 def test_every_route_with_every_role_and_a_foreign_tenant(world: World) -> None:
