@@ -69,6 +69,22 @@ def _german(text: str, runs: Runs) -> list[Candidate]:
     return out
 
 
+_COMMON_TYPES = frozenset(
+    {"street", "st", "avenue", "ave", "av", "road", "rd", "boulevard", "blvd", "lane", "ln",
+     "drive", "dr", "court", "ct", "place", "pl", "way", "terrace", "ter", "crescent", "cres",
+     "close", "square", "sq", "highway", "hwy", "parkway", "pkwy", "circle", "cir", "trail",
+     "trl", "row", "walk", "mews", "gardens", "gdns", "grove", "hill", "park", "plaza"}
+)  # fmt: skip
+_ADDRESS_CUES = ("at", "to", "address", "address:", "addr:", "live", "lives", "located",
+                 "ship", "deliver", "send", "visit", "from", "moved", "in", "on")  # fmt: skip
+
+
+def _ends_with_word(before: str, words: tuple[str, ...]) -> bool:
+    """True when the last word of ``before`` (lower case) is one of ``words``."""
+    tail = before.rstrip().rsplit(None, 1)
+    return bool(tail) and tail[-1].lower() in words
+
+
 @cache
 def _suffixes() -> frozenset[str]:
     path = resources.files("aiattest.guard.pii").joinpath("data", "street_suffixes.txt")
@@ -83,16 +99,21 @@ def _english(text: str, runs: Runs) -> list[Candidate]:
         if not words or not words[0].group()[0].isupper():
             continue
         end = None
+        street_type = ""
         for w in words:
             if w.group().rstrip(".,").lower() in suffixes and w is not words[0]:
                 end = m.start() + w.start() + len(w.group().rstrip(","))
+                street_type = w.group().rstrip(",")
                 break
             if not w.group()[0].isupper() and not w.group()[0].isdigit():
                 break
         if end is None:
             continue
         tail = _EN_TAIL.match(text, end)
-        score = 0.75
+        # A rare street type ("12 Main Points") needs an address cue or a city and code.
+        common = street_type.rstrip(".").lower() in _COMMON_TYPES
+        cued = _ends_with_word(text[max(0, m.start() - 24) : m.start()], _ADDRESS_CUES)
+        score = 0.75 if common or cued else 0.45
         if tail is not None and tail.end() > end:
             end = tail.end()
             if tail.group("city"):

@@ -121,7 +121,8 @@ def _score(words: list[str], first: frozenset[str], last: frozenset[str], before
         if known_first and known_last:
             score = 0.85
         elif known_first or known_last or any(w in first or w in last for w in words):
-            score = 0.75 if strong else 0.6
+            # One known word alone is weak evidence ("York Times", "Washington Post").
+            score = 0.75 if strong else 0.6 if weak else 0.45
         else:
             score = 0.6 if strong else 0.5 if weak else 0.2
     elif known_first or known_last:
@@ -152,6 +153,10 @@ def find_persons(text: str) -> list[Candidate]:
     found: list[Candidate] = []
     for run in _runs(text):
         words = [text[s:e].rstrip(".").lower() for s, e in run]
+        for i, (s, e) in enumerate(run):
+            # Acronyms ("GB", "CUDA") are not names unless the gazetteer knows them.
+            if e - s > 1 and text[s:e].isupper() and words[i] not in first and words[i] not in last:
+                words[i] = ""
         for lead, stop in _segments(words):
             tail = stop
             while tail > lead and len(words[tail - 1]) == 1:  # trailing initials
@@ -159,6 +164,8 @@ def find_persons(text: str) -> list[Candidate]:
             if tail <= lead or tail - lead > 4 or len(words[lead]) == 1:
                 continue  # too long for a name, or starts with a bare initial
             start, end = run[lead][0], run[tail - 1][1]
+            if tail - lead == 1 and text[start:end].isupper():
+                continue  # a lone upper-case word is an acronym far more often than a name
             if tail - lead == 1 and words[lead] not in first and words[lead] not in last:
                 # An unknown lone capitalised word needs a cue right before it; a sentence
                 # opener ("Suggest …") has none, so skip it without scoring.

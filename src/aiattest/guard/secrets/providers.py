@@ -35,12 +35,19 @@ class Rule:
 
 
 def _openai(value: str) -> float | None:
-    if value.startswith("sk-ant-"):
+    if value.startswith("sk-ant-") or len(value) < 40:
         return None
-    body = value.rsplit("-", maxsplit=1)[-1]
-    if validators.char_classes(value) < 2 or len(value) < 40:
-        return None
-    return 0.97 if "T3BlbkFJ" in value else 0.85 if len(body) >= 20 else None
+    if "T3BlbkFJ" in value:  # base64 of "OpenAI", embedded in every OpenAI key
+        return 0.97
+    body = value.split("-", 2)[-1] if value.count("-") >= 2 else value[3:]
+    # Without the marker, only a random-looking body counts: "sk-learn-compatible-…" no.
+    random_like = (
+        any(c.isupper() for c in body)
+        and any(c.islower() for c in body)
+        and any(c.isdigit() for c in body)
+        and validators.shannon_entropy(body) >= 4.0
+    )
+    return 0.85 if random_like else None
 
 
 def _github(value: str) -> float | None:

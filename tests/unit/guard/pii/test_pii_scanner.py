@@ -245,3 +245,27 @@ def test_runs_are_cut_at_stop_words(scanner: PIIScanner) -> None:
 )
 def test_organisation_and_place_markers_end_a_name(scanner: PIIScanner, text: str) -> None:
     assert "PERSON" not in kinds(scanner, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Python 3.11.4 on Ubuntu 22.04 with 16 GB RAM and CUDA 12.1", "PERSON"),
+        ("The New York Times and The Washington Post reported it", "PERSON"),
+        ("Chapter 12 Main Points: summarise the 3 Key Ideas", "STREET_ADDRESS"),
+        ("pip install numpy==1.26.4 and torch 2.3.0", "IP_ADDRESS"),
+    ],
+)
+def test_everyday_prompts_are_clean(scanner: PIIScanner, text: str, kind: str) -> None:
+    assert kind not in kinds(scanner, text)
+
+
+def test_rare_street_type_counts_with_an_address_cue(scanner: PIIScanner) -> None:
+    assert ("STREET_ADDRESS", "42 Maple Hills") in found(
+        scanner, "Send it to 42 Maple Hills please"
+    )
+    assert "STREET_ADDRESS" not in kinds(scanner, "Chapter 42 Maple Hills is long")
+
+
+def test_upper_case_names_after_a_cue(scanner: PIIScanner) -> None:
+    assert ("PERSON", "JOHN SMITH") in found(scanner, "MY NAME IS JOHN SMITH")

@@ -156,3 +156,21 @@ def test_many_private_key_headers_without_end(scanner: SecretsScanner) -> None:
     findings = scanner.scan(text, CTX)
     assert len(findings) == 1  # one truncated key spanning the run, not 200 overlapping ones
     assert findings[0].subtype == "private_key"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pip install sk-learn-compatible-transformer-pipeline-helpers",
+        "see task-management-system-for-small-teams-2024-edition",
+        "The token: transformers are great",
+    ],
+)
+def test_prose_and_identifiers_are_not_secrets(scanner: SecretsScanner, text: str) -> None:
+    assert scanner.scan(text, CTX) == []
+
+
+def test_openai_key_without_marker_needs_a_random_body(scanner: SecretsScanner) -> None:
+    [f] = scanner.scan(f"key sk-{R40}{R40[:8]} end", CTX)
+    assert f.subtype == "openai"
+    assert f.score == 0.85
