@@ -18,6 +18,11 @@ _LOW = "a-zß-öø-ÿĀ-ſ"
 _TOKEN = re.compile(
     rf"[{_UP}](?<![\w'’-][{_UP}])(?:[{_UP}{_LOW}'’]{{1,24}}(?:-[{_UP}][{_LOW}]{{1,24}})?|\.)(?![\w'’-])"
 )
+# The same token for pure-ASCII text: plain ASCII classes let the regex engine step through
+# the text about twice as fast as the Unicode ranges above.
+_TOKEN_ASCII = re.compile(
+    r"[A-Z](?<![\w'-][A-Z])(?:[A-Za-z']{1,24}(?:-[A-Z][a-z]{1,24})?|\.)(?![\w'-])"
+)
 
 _TITLES = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "madam", "dame", "lord"})
 # Cue words that may open a run of capitalised words ("Dear Anna") and are not names.
@@ -99,7 +104,7 @@ def _runs(text: str) -> list[list[tuple[int, int]]]:
     """Spans of capitalised tokens grouped into runs separated by exactly one space."""
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
-    for m in _TOKEN.finditer(text):
+    for m in (_TOKEN_ASCII if text.isascii() else _TOKEN).finditer(text):
         s, e = m.span()
         if current and not (s - current[-1][1] == 1 and text[s - 1] == " "):
             runs.append(current)
