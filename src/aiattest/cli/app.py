@@ -19,6 +19,7 @@ from aiattest.cli import catalog, db, demo, ledger
 from aiattest.cli import governance as governance_cli
 from aiattest.cli import guard as guard_cli
 from aiattest.cli import keys as keys_cli
+from aiattest.cli import retention as retention_cli
 from aiattest.cli import serve as serve_cli
 from aiattest.cli.output import console, err_console, print_json
 from aiattest.cli.state import CliState, settings_from
@@ -47,6 +48,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(guard_cli.app, name="guard")
 app.add_typer(keys_cli.app, name="keys")
+app.add_typer(retention_cli.app, name="retention")
 app.command(name="serve")(serve_cli.serve)
 app.add_typer(governance_cli.app, name="register")
 app.add_typer(governance_cli.lineage_app, name="lineage")

@@ -7,6 +7,7 @@ chat route unless ``last_resort`` is switched off, so that a user always gets an
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
@@ -85,6 +86,35 @@ class RouteSettings(BaseModel):
     """Which endpoint the alias serves."""
 
 
+class RetentionSettings(BaseModel):
+    """Opt-in storage of prompts and completions, encrypted at rest (off: nothing is kept)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = False
+    """Store each chat request's messages and completion, encrypted; off by default."""
+    days: int = Field(default=30, ge=1, le=3650)
+    """How long a record is kept before ``aiattest retention purge`` deletes it."""
+    key: SecretStr | None = None
+    """The key-encryption key: 32 random bytes, base64-encoded."""
+    key_file: Path | None = None
+    """A file holding the base64 key-encryption key (instead of ``key``)."""
+    key_id: str = Field(default="k1", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    """Name of the current key, stored with every record so that keys can rotate."""
+    retired_keys: dict[str, SecretStr] = Field(default_factory=dict)
+    """Earlier keys by id (base64): used only to decrypt records made under them."""
+
+    @model_validator(mode="after")
+    def _one_key(self) -> RetentionSettings:
+        if self.key is not None and self.key_file is not None:
+            raise ValueError("set either key or key_file, not both")
+        if self.enabled and self.key is None and self.key_file is None:
+            raise ValueError("retention is enabled but neither key nor key_file is set")
+        if self.key_id in self.retired_keys:
+            raise ValueError(f"key id {self.key_id!r} is also listed as retired")
+        return self
+
+
 class GatewaySettings(BaseModel):
     """Providers, routes, resilience and limits of the OpenAI-compatible gateway."""
 
@@ -116,6 +146,8 @@ class GatewaySettings(BaseModel):
     """Tokens a tenant's keys together may use per minute (None: no limit)."""
     redis_prefix: str = "aiattest:rl:"
     """Prefix of the rate-limit keys in Redis (when ``redis_url`` is set)."""
+    retention: RetentionSettings = Field(default_factory=RetentionSettings)
+    """Opt-in encrypted content retention (zero retention by default)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> GatewaySettings:

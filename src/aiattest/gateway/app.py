@@ -24,6 +24,7 @@ from aiattest.gateway.limits import Limits
 from aiattest.gateway.metrics import GatewayMetrics
 from aiattest.gateway.providers import build_provider
 from aiattest.gateway.ratelimit import LocalRateLimiter, RateLimiter, RedisRateLimiter
+from aiattest.gateway.retention import RetentionStore
 from aiattest.gateway.router import Router
 from aiattest.gateway.state import REQUEST_ID_HEADER, GatewayState
 from aiattest.gateway.transport import PooledTransport
@@ -112,6 +113,9 @@ def create_app(
         state.audit = LedgerAuditSink(ledger)
     state.extras["db"] = database
     state.extras["keys"] = KeyCache(database)
+    if settings.gateway.retention.enabled:
+        # Opt-in only: without it no prompt or completion text is stored anywhere.
+        state.extras["retention"] = RetentionStore(database, settings.gateway.retention)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -89,6 +89,10 @@ class AuditEvent:
     """Whether the rule-based last resort answered."""
     fallbacks: int = field(default=0)
     """How many attempts failed before the one that served (or all of them)."""
+    retained: bool | None = None
+    """With retention on: whether the content was stored encrypted (None: retention off)."""
+    retention_id: str | None = None
+    """Id of the encrypted retention record (never the content)."""
 
     def to_payload(self) -> dict[str, Any]:
         """A JSON-ready dict for the ledger entry."""

@@ -43,6 +43,7 @@ from aiattest.gateway.interface import (
     estimate_tokens,
 )
 from aiattest.gateway.limits import Reservation
+from aiattest.gateway.retention import retain_for, retention_on
 from aiattest.gateway.router import StreamHandle
 from aiattest.gateway.schemas import (
     ChatCompletionBody,
@@ -77,6 +78,7 @@ async def handle_chat(ex: Exchange, request: Request, raw: bytes) -> Response:
     try:
         body = parse_body(raw, ChatCompletionBody)
         ex.note(route=body.model, stream=body.stream)
+        retention_on(ex)
         route = state.router.route(body.model, "chat")
         prepared = await _prepare(ex, request, body)
         if body.stream:
@@ -89,6 +91,7 @@ async def handle_chat(ex: Exchange, request: Request, raw: bytes) -> Response:
         response, provider, attempts = await state.router.complete(route, prepared.chat)
         ex.note(provider=provider, attempts=provider_attempts(attempts))
         response = await _guard_output(ex, request, prepared, response)
+        await retain_for(ex, prepared.chat.messages, response.content or "")
     except Error as e:
         await ex.failed(e)
         raise
@@ -248,6 +251,7 @@ class _Relay:
         self.usage: Usage | None = None
         self.finish = "stop"
         self.text: list[str] = []
+        self.sent: list[str] = []
         self.fragments: list[JsonObject] = []
         self.calls: list[JsonObject] = []
         self.failure: tuple[int, str, str] | None = None
@@ -271,6 +275,8 @@ class _Relay:
             )
         )
         self.first = False
+        if content:
+            self.sent.append(content)
         return out
 
     async def relay(self) -> AsyncIterator[str]:
@@ -352,6 +358,8 @@ class _Relay:
         self.usage = usage
         if state.limits is not None and self.prepared.reservation is not None:
             await state.limits.settle(self.prepared.reservation, usage.total_tokens)
+        if self.failure is None:
+            await retain_for(self.ex, chat.messages, "".join(self.sent))
         await self.ex.finish(
             status=self.failure[0] if self.failure else 200,
             error_code=self.failure[1] if self.failure else None,

@@ -5,6 +5,7 @@
 from aiattest.store.models import gateway as gateway
 from aiattest.store.models import governance as governance
 from aiattest.store.models import ledger as ledger
+from aiattest.store.models import retention as retention
 from aiattest.store.models.base import Base
 from aiattest.store.models.foundation import AISystem, Organisation, Principal, PrincipalRole
 
