@@ -76,9 +76,9 @@ async def handle_chat(ex: Exchange, request: Request, raw: bytes) -> Response:
     """Parse, guard, limit and route one request; return the JSON or the SSE response."""
     state = ex.state
     try:
+        retention_on(ex)
         body = parse_body(raw, ChatCompletionBody)
         ex.note(route=body.model, stream=body.stream)
-        retention_on(ex)
         route = state.router.route(body.model, "chat")
         prepared = await _prepare(ex, request, body)
         if body.stream:

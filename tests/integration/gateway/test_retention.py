@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import openai
 import pytest
 from pydantic import SecretStr
@@ -145,9 +146,13 @@ def test_blocked_request_is_not_retained_and_says_so(
         pytest.raises(openai.BadRequestError),
     ):
         c.chat.completions.create(model="m", messages=[{"role": "user", "content": attack}])
-    (event,) = sink.events
-    assert event.retained is False
-    assert event.retention_id is None
+    malformed = httpx.post(
+        server.url + "/v1/chat/completions", content=b"{not json", headers=server.auth
+    )
+    assert malformed.status_code == 400
+    assert [e.status for e in sink.events] == [400, 400]
+    assert all(e.retained is False for e in sink.events)
+    assert all(e.retention_id is None for e in sink.events)
     assert raw_rows(server.db) == []  # type: ignore[arg-type]
 
 
