@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from opentelemetry.trace import StatusCode
+
 from aiattest.config.gateway import LAST_RESORT_NAME, GatewaySettings, RouteSettings
 from aiattest.errors import NotFoundError, ProviderError
 from aiattest.gateway.interface import (
@@ -28,6 +30,7 @@ from aiattest.gateway.interface import (
 )
 from aiattest.gateway.providers.rules import RuleBasedProvider
 from aiattest.gateway.resilience import CircuitBreaker, CircuitState, backoff_delay
+from aiattest.gateway.tracing import tracer
 
 T = TypeVar("T")
 # Statuses that mean the client's request itself is unacceptable: another provider would
@@ -199,7 +202,14 @@ class Router:
             for retry in range(step.max_retries + 1):
                 started = self._clock()
                 try:
-                    result = await call(step.provider, step.model)
+                    with tracer().start_as_current_span("gateway.upstream") as span:
+                        span.set_attribute("aiattest.provider", name)
+                        span.set_attribute("aiattest.retry", retry)
+                        try:
+                            result = await call(step.provider, step.model)
+                        except UpstreamError as e:
+                            span.set_status(StatusCode.ERROR, e.reason)
+                            raise
                 except UpstreamError as e:
                     elapsed = (self._clock() - started) * 1000
                     attempts.append(Attempt(name, e.reason, e.status, elapsed))

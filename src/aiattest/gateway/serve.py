@@ -54,8 +54,10 @@ def build_app() -> FastAPI:
     """The app for one uvicorn worker, from the settings ``aiattest serve`` was given."""
     from aiattest.config import load_settings
     from aiattest.gateway.app import create_app
+    from aiattest.gateway.tracing import configure_tracing
 
     configure_logging()
+    configure_tracing()  # each worker exports its own spans when OTLP is configured
     config = os.environ.get(CONFIG_ENV)
     return create_app(load_settings(Path(config) if config else None))
 
