@@ -17,6 +17,7 @@ from aiattest.gateway.interface import EmbeddingRequest, estimate_tokens
 from aiattest.gateway.keys import Caller
 from aiattest.gateway.schemas import EmbeddingBody, embedding_json, parse_body
 from aiattest.gateway.state import PROVIDER_HEADER, StateDep
+from aiattest.gateway.tracing import traced_chat
 
 router = APIRouter()
 
@@ -59,7 +60,7 @@ async def chat_completions(
     except Error as e:
         await ex.failed(e)
         raise
-    return await handle_chat(ex, request, raw)
+    return await traced_chat(ex, lambda: handle_chat(ex, request, raw))
 
 
 @router.post("/v1/embeddings")

@@ -14,7 +14,6 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
-from opentelemetry.trace import StatusCode
 
 from aiattest.errors import Error
 from aiattest.gateway.api_errors import ApiError, error_body
@@ -54,7 +53,6 @@ from aiattest.gateway.schemas import (
     usage_json,
 )
 from aiattest.gateway.state import PROVIDER_HEADER
-from aiattest.gateway.tracing import tracer
 from aiattest.guard.interface import Action
 from aiattest.guard.sdk import InputCheck
 from aiattest.guard.tools import ToolCall
@@ -76,25 +74,6 @@ class Prepared:
 
 async def handle_chat(ex: Exchange, request: Request, raw: bytes) -> Response:
     """Parse, guard, limit and route one request; return the JSON or the SSE response."""
-    # The span covers the request up to the response (for a stream: up to its first event).
-    with tracer().start_as_current_span("gateway.chat") as span:
-        span.set_attribute("aiattest.request_id", ex.event.request_id)
-        try:
-            response = await _handle_chat(ex, request, raw)
-        except Error as e:
-            span.set_status(StatusCode.ERROR, type(e).__name__)
-            raise
-        finally:
-            event = ex.event
-            span.set_attribute("aiattest.route", event.route or "")
-            span.set_attribute("aiattest.provider", event.provider or "")
-            span.set_attribute("aiattest.decision", event.decision)
-            span.set_attribute("aiattest.stream", bool(event.stream))
-        span.set_attribute("http.response.status_code", response.status_code)
-        return response
-
-
-async def _handle_chat(ex: Exchange, request: Request, raw: bytes) -> Response:
     state = ex.state
     try:
         retention_on(ex)
