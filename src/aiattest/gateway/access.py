@@ -23,7 +23,7 @@ class ApiKeyDirectory:
     def subjects(self, session: Session, org: uuid.UUID) -> list[AccessSubject]:
         """Every unrevoked key, named by its public id, with its role and principal."""
         rows = session.execute(
-            select(ApiKey.key_id, ApiKey.role)
+            select(ApiKey.key_id, ApiKey.role, Principal.name)
             .join(Principal, ApiKey.principal_id == Principal.id)
             .where(
                 ApiKey.organisation_id == org,
@@ -32,7 +32,7 @@ class ApiKeyDirectory:
             )
             .order_by(ApiKey.key_id)
         )
-        return [AccessSubject("api_key", key_id, (role,)) for key_id, role in rows]
+        return [AccessSubject("api_key", key_id, (role,), holder) for key_id, role, holder in rows]
 
     def revoke(self, session: Session, org: uuid.UUID, subject: AccessSubject) -> None:
         """Revoke the key (a key already revoked, or of another tenant, is left alone)."""

@@ -32,6 +32,9 @@ class AccessSubject:
     """Its name (principal) or public id (key)."""
     roles: tuple[str, ...]
     """The roles it holds."""
+    holder: str | None = None
+    """The principal behind it: the principal itself, or the owner of an API key. The
+    reviewer may not decide on anything they hold (segregation of duties)."""
 
 
 class AccessDirectory(Protocol):
@@ -57,7 +60,8 @@ class PrincipalDirectory:
             .order_by(Principal.name)
         )
         return [
-            AccessSubject("principal", p.name, tuple(sorted(r.role for r in p.roles))) for p in rows
+            AccessSubject("principal", p.name, tuple(sorted(r.role for r in p.roles)), p.name)
+            for p in rows
         ]
 
     def revoke(self, session: Session, org: uuid.UUID, subject: AccessSubject) -> None:
@@ -85,6 +89,7 @@ def view(review: AccessReview) -> dict[str, Any]:
                 "kind": i.subject_kind,
                 "subject": i.subject,
                 "roles": list(i.roles),
+                "holder": i.holder,
                 "decision": i.decision,
                 "decided_by": i.decided_by,
                 "reason": i.reason,
@@ -139,7 +144,11 @@ def open_review(
         for s in directory.subjects(session, org):
             review.items.append(
                 AccessReviewItem(
-                    id=uuid.uuid4(), subject_kind=s.kind, subject=s.subject, roles=list(s.roles)
+                    id=uuid.uuid4(),
+                    subject_kind=s.kind,
+                    subject=s.subject,
+                    roles=list(s.roles),
+                    holder=s.holder,
                 )
             )
     session.add(review)
@@ -166,8 +175,12 @@ def decide(
     review = get_review(session, org, name)
     if review.status != "open":
         raise ConflictError(f"access review {name} is {review.status}")
-    # Segregation of duties: the reviewer's own access is decided by someone else.
-    if kind == "principal" and subject == review.reviewer:
+    item = next((i for i in review.items if (i.subject_kind, i.subject) == (kind, subject)), None)
+    if item is None:
+        raise NotFoundError(f"access review {name} has no {kind} {subject!r}")
+    # Segregation of duties: the reviewer's own access (their principal, or an API key they
+    # hold) is decided by someone else.
+    if _holder(item) == review.reviewer:
         if reviewer == review.reviewer:
             raise ConflictError(
                 f"{reviewer} cannot review their own access",
@@ -177,15 +190,19 @@ def decide(
         raise ConflictError(f"{reviewer} is not the reviewer of {name} ({review.reviewer} is)")
     if decision == "revoke" and not reason.strip():
         raise InputError("a revocation needs a reason")
-    item = next((i for i in review.items if (i.subject_kind, i.subject) == (kind, subject)), None)
-    if item is None:
-        raise NotFoundError(f"access review {name} has no {kind} {subject!r}")
     before = record_hash(view(review))
     item.decision, item.decided_by, item.decided_at, item.reason = decision, reviewer, at, reason
     session.flush()
     return RegisterChange(
         org, reviewer, "access_review", str(review.id), "decide", before, record_hash(view(review))
     )
+
+
+def _holder(item: AccessReviewItem) -> str | None:
+    # Items recorded before holders were kept: a principal holds its own access.
+    if item.holder is not None:
+        return item.holder
+    return item.subject if item.subject_kind == "principal" else None
 
 
 def close_review(

@@ -76,6 +76,12 @@ def test_campaign_revokes_a_gateway_key(capsys: pytest.CaptureFixture[str]) -> N
         err = refused(capsys, *decide, "--kind", "principal", "--subject", "ana",
                       "--decision", "keep", "--as", "ana")  # fmt: skip
         assert err.splitlines()[0] == "error: ana cannot review their own access"
+        # ana's API key is hers too: she may not keep it herself.
+        ana_key_id = next(i["subject"] for i in opened["items"]
+                          if i["kind"] == "api_key" and i["holder"] == "ana")  # fmt: skip
+        err = refused(capsys, *decide, "--kind", "api_key", "--subject", ana_key_id,
+                      "--decision", "keep", "--as", "ana")  # fmt: skip
+        assert err.splitlines()[0] == "error: ana cannot review their own access"
         err = refused(capsys, *decide, "--kind", "api_key", "--subject", bot_info.key_id,
                       "--decision", "revoke", "--as", "ana")  # fmt: skip
         assert err == "error: a revocation needs a reason\n"
@@ -86,7 +92,7 @@ def test_campaign_revokes_a_gateway_key(capsys: pytest.CaptureFixture[str]) -> N
 
         for item in opened["items"]:
             revoke = item["subject"] == bot_info.key_id
-            by = "bo" if item["subject"] == "ana" else "ana"
+            by = "bo" if item["holder"] == "ana" else "ana"
             run(*decide, "--kind", item["kind"], "--subject", item["subject"], "--decision",
                 "revoke" if revoke else "keep", "--as", by,
                 *(["--reason", "bot retired"] if revoke else []))  # fmt: skip

@@ -193,6 +193,8 @@ class AccessReviewItem(Base):
     subject_kind: Mapped[str] = mapped_column(String(16))
     subject: Mapped[str] = mapped_column(String(200))
     roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    holder: Mapped[str | None] = mapped_column(String(200))
+    """The principal behind the subject (an API key's owner)."""
     decision: Mapped[str] = mapped_column(String(8), default="pending")
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

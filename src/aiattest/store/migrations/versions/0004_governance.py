@@ -368,6 +368,7 @@ def upgrade() -> None:
         sa.Column("subject_kind", sa.String(length=16), nullable=False),
         sa.Column("subject", sa.String(length=200), nullable=False),
         sa.Column("roles", sa.JSON(), nullable=False),
+        sa.Column("holder", sa.String(length=200), nullable=True),
         sa.Column("decision", sa.String(length=8), nullable=False),
         sa.Column("decided_by", sa.String(length=200), nullable=True),
         sa.Column("decided_at", UTCDateTime(), nullable=True),
