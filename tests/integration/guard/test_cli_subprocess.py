@@ -8,16 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-from aiattest.guard import registry
-
 SCRIPT = Path(sys.executable).with_name("aiattest")
-NEEDED = {"injection", "pii", "secrets"}
-needs_scanners = pytest.mark.skipif(
-    not set(registry.available()) >= NEEDED,
-    reason="the injection, pii and secrets scanners are not all installed",
-)
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -33,7 +24,6 @@ def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-@needs_scanners
 def test_default_policy_contract(tmp_path: Path) -> None:
     source = tmp_path / "in.jsonl"
     rows = [
@@ -76,7 +66,6 @@ def test_default_policy_contract(tmp_path: Path) -> None:
     assert out["secret"]["decision"] == "block"
 
 
-@needs_scanners
 def test_text_argument_exit_codes(tmp_path: Path) -> None:
     fine = run("Summarise this paragraph about tides, please.", cwd=tmp_path)
     assert fine.returncode == 0, fine.stderr

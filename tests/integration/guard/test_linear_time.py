@@ -90,7 +90,7 @@ def super_linear(small: float, large: float) -> bool:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", registry.available())
+@pytest.mark.parametrize("name", registry.names())
 def test_scanner_is_linear_on_adversarial_input(name: str) -> None:
     scanner = registry.build(name, OPTIONS.get(name, {}))
     slow = {}

@@ -24,7 +24,7 @@ CONTEXTS = [
     ScanContext(channel=channel, system_prompt="You are a careful assistant for Ünïcode tests ok")
     for channel in Channel
 ] + [ScanContext(canary="aiattest-canary-x", rag_context=("Some retrieved context, über alles.",))]
-SCANNERS = registry.available()
+SCANNERS = registry.names()
 
 
 def build(name: str) -> Scanner:
@@ -47,11 +47,13 @@ def test_no_scanner_raises_on_arbitrary_unicode(name: str) -> None:
     check()
 
 
-def test_every_registered_name_is_known() -> None:
-    assert set(SCANNERS) <= set(registry.names())
-    # the guard's own scanners must always be there
-    assert {"custom", "exfiltration", "groundedness", "json_schema", "refusal"} <= set(SCANNERS)
-    assert "system_prompt_leak" in SCANNERS
+def test_every_registered_scanner_is_importable() -> None:
+    # A scanner whose module fails to import must fail here, not drop out of the suite.
+    assert registry.available() == registry.names()
+    assert {"injection", "pii", "secrets", "custom", "exfiltration", "groundedness"} <= set(
+        SCANNERS
+    )
+    assert {"json_schema", "refusal", "system_prompt_leak"} <= set(SCANNERS)
 
 
 def test_unknown_name_raises() -> None:

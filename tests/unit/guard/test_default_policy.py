@@ -6,13 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aiattest.guard import Action, Channel, Guard, load_policy, registry
+from aiattest.guard import Action, Channel, Guard, load_policy
 from tests.unit.guard.conftest import FakeClock
 
-pytestmark = pytest.mark.skipif(
-    not {"injection", "pii", "secrets"} <= set(registry.available()),
-    reason="the injection, pii and secrets scanners are not all installed",
-)
 SYSTEM = "You are the support assistant of Northwind Traders. Answer only about orders."
 
 
