@@ -45,7 +45,7 @@ bench: $(VENV)/.bench
 # Maintainers: regenerate the pinned, hashed lock files after changing pyproject.toml.
 lock:
 	uv pip compile --quiet --python-version 3.11 --generate-hashes --universal \
-		pyproject.toml requirements/build.in --extra server -o requirements/runtime.lock
+		pyproject.toml requirements/build.in --extra server --extra reports -o requirements/runtime.lock
 	uv pip compile --quiet --python-version 3.11 --generate-hashes --universal \
 		pyproject.toml requirements/build.in --extra dev -o requirements/dev.lock
 

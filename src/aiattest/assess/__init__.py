@@ -10,7 +10,7 @@ from aiattest.assess.operation import (
     PeriodResult,
     operation,
 )
-from aiattest.assess.periods import Period, Window, periods_for
+from aiattest.assess.periods import Period, Window, period_containing, periods_for
 from aiattest.assess.sampling import Risk, sample, sample_size
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Risk",
     "Window",
     "operation",
+    "period_containing",
     "periods_for",
     "sample",
     "sample_size",

@@ -109,3 +109,16 @@ def _add_months(day: date, months: int) -> date:
 
 def _clip(blocks: Iterable[tuple[date, date]], window: Window) -> list[Period]:
     return [Period(max(start, window.start), min(end, window.end)) for start, end in blocks]
+
+
+def period_containing(frequency: Frequency, day: date) -> Period:
+    """The whole period of ``frequency`` that contains ``day`` (per-event and continuous
+    controls are collected per day)."""
+    if frequency in (Frequency.PER_EVENT, Frequency.DAILY, Frequency.CONTINUOUS):
+        return Period(day, day)
+    if frequency is Frequency.WEEKLY:
+        monday = day - timedelta(days=day.weekday())
+        return Period(monday, monday + timedelta(days=6))
+    months = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUAL: 12}[frequency]
+    first = date(day.year, ((day.month - 1) // months) * months + 1, 1)
+    return Period(first, _add_months(first, months) - timedelta(days=1))

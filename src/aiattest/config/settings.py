@@ -20,6 +20,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from aiattest.config.evidence import EvidenceSettings
 from aiattest.config.gateway import GatewaySettings
 from aiattest.config.guard import GuardSettings
 from aiattest.config.ledger import LedgerSettings
@@ -56,6 +57,8 @@ class Settings(BaseSettings):
     """The guard's default policy."""
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     """The OpenAI-compatible gateway: providers, routes, resilience and limits."""
+    evidence: EvidenceSettings = Field(default_factory=EvidenceSettings)
+    """Thresholds of the automated checks and the check scheduler."""
 
     @field_validator("database_url")
     @classmethod

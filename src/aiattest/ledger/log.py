@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -15,7 +15,7 @@ from aiattest.config import Settings
 from aiattest.config.ledger import LedgerSettings
 from aiattest.errors import Error, InputError, LedgerError, NotFoundError, VerificationError
 from aiattest.ledger import merkle
-from aiattest.ledger.entries import Entry, LogIndex, SealedEntry, Secret, confirm, seal
+from aiattest.ledger.entries import Entry, EntryKind, LogIndex, SealedEntry, Secret, confirm, seal
 from aiattest.ledger.interface import (
     Checkpoint,
     ConsistencyProof,
@@ -266,6 +266,20 @@ class Ledger:
         if not rows:
             raise NotFoundError(f"no ledger entry {index}")
         return StoredEntry(*rows[0])
+
+    def scan(
+        self, kind: EntryKind | str, start_ms: int = 0, end_ms: int = 2**53, *, page: int = 5_000
+    ) -> Iterator[tuple[int, int, bytes]]:
+        """Every entry of ``kind`` with ``start_ms <= ts_ms < end_ms`` as (index, ts_ms,
+        canonical body), in index order, read in pages so memory stays flat."""
+        after = -1
+        while True:
+            with self.store.reader() as cur:
+                rows = self.store.scan(cur, str(kind), start_ms, end_ms, after, page)
+            yield from rows
+            if len(rows) < page:
+                return
+            after = rows[-1][0]
 
     def tail(self, n: int = 10) -> list[StoredEntry]:
         """The newest ``n`` entries, oldest first."""

@@ -291,6 +291,20 @@ class LedgerStore:
         rows: list[tuple[int, bytes, bytes]] = cur.fetchall()
         return rows if raw else [(int(i), _blob(h), _blob(b)) for i, h, b in rows]
 
+    def scan(  # noqa: PLR0917 (one positional per SQL parameter)
+        self, cur: Any, kind: str, start_ms: int, end_ms: int, after: int, limit: int
+    ) -> list[tuple[int, int, bytes]]:
+        """(idx, ts_ms, body) of up to ``limit`` entries of ``kind`` with start_ms <= ts_ms <
+        end_ms and idx > after, in index order (a keyset page over the primary key)."""
+        cur.execute(
+            self._q(
+                "SELECT idx, ts_ms, body FROM ledger_entries WHERE idx > ? AND kind = ?"
+                " AND ts_ms >= ? AND ts_ms < ? ORDER BY idx LIMIT ?"
+            ),
+            (after, kind, start_ms, end_ms, limit),
+        )
+        return [(int(i), int(t), _blob(b)) for i, t, b in cur.fetchall()]
+
     def nodes(self, cur: Any, lo: int, hi: int, *, raw: bool = False) -> list[tuple[int, bytes]]:
         """(pos, hash) of the stored nodes with lo <= pos < hi, in order (``raw``: as stored)."""
         cur.execute(

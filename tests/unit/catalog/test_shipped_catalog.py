@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from aiattest.catalog import (
+    Automation,
     Catalog,
     ExportFormat,
     RiskSource,
@@ -133,9 +134,12 @@ def test_every_control_crosswalks_somewhere_or_is_organisational(catalog: Catalo
     assert bare == []
 
 
-def test_no_checks_are_named_yet(catalog: Catalog) -> None:
-    # Later issues register checks; until then a named check would be a dangling reference.
-    assert all(c.checks == () for c in catalog.controls)
+def test_automated_controls_name_checks_and_manual_ones_do_not(catalog: Catalog) -> None:
+    for control in catalog.controls:
+        if control.automation is Automation.MANUAL:
+            assert control.checks == (), control.id
+        else:
+            assert control.checks, f"{control.id} is {control.automation} but names no check"
 
 
 def test_lookups_and_not_found(catalog: Catalog) -> None:

@@ -2,6 +2,7 @@
 
 # Each capability's model module is imported here (one line each) so that Base.metadata,
 # which the migrations' environment uses, holds every table.
+from aiattest.store.models import evidence as evidence
 from aiattest.store.models import gateway as gateway
 from aiattest.store.models import governance as governance
 from aiattest.store.models import ledger as ledger

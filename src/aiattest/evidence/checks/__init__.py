@@ -1,0 +1,1 @@
+"""The shipped checks, one module per data source they read."""
