@@ -1,0 +1,323 @@
+"""Counts over the gateway's audit events, made in one pass and shared by every check.
+
+The gateway appends one ``audit_event`` ledger entry per request (see
+:class:`aiattest.gateway.audit.AuditEvent`). The traffic checks all need counts of the same
+events — requests, 5xx, fallbacks, guard decisions per finding category — by UTC day and
+route. :func:`scan_events` reads the events of a time range once and buckets them;
+:func:`period_totals` serves a check's period from the memoised pass over the collect
+run's window, so a back-fill over a year reads each event once, not once per period.
+
+Speed matters (a year may hold millions of events): the common event — no findings, no
+fallback, decision ``allow`` — is recognised from the canonical bytes without parsing
+them; only the other events go through ``json.loads``. Canonical JSON (RFC 8785, sorted
+keys, no spaces) makes the byte patterns exact.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import IntEnum
+from typing import Any
+
+from aiattest.assess import Period
+from aiattest.evidence.interface import CheckContext, day_end, day_start
+from aiattest.gateway.audit import AUDIT_KIND
+from aiattest.store.models import Organisation
+
+DAY_MS = 86_400_000
+_EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
+
+DECISIONS = ("allow", "flag", "redact", "needs_approval", "block")
+"""Guard decisions, weakest first (the index is a decision's slot within a category)."""
+_DECISION_INDEX = {d: i for i, d in enumerate(DECISIONS)}
+STRONG = frozenset({"redact", "needs_approval", "block"})
+"""Decisions that stop content from passing as it was: redacted, held or blocked."""
+
+NO_ROUTE = "(none)"
+"""Route label of events that named no model (e.g. a malformed request)."""
+
+# Counter slots of a bucket. The first six count requests; then, per category, one slot
+# per decision (requests of that category, by the request's final decision).
+REQUESTS = 0
+"""Requests."""
+SERVER_ERRORS = 1
+"""Requests answered with a 5xx."""
+FALLBACK_SERVED = 2
+"""Requests a later provider served after earlier ones failed."""
+ALL_FAILED = 3
+"""Requests where every provider tried failed (the client got an error)."""
+DEGRADED = 4
+"""Requests only the rule-based last resort answered (every real provider failed)."""
+PRIMARY_FAILED = 5
+"""Requests where at least one provider attempt failed."""
+_BASE = 6
+
+
+class Category(IntEnum):
+    """Groups of guard findings the checks ask about."""
+
+    ALL = 0
+    """Every request (its decision, findings or not)."""
+    INJECTION = 1
+    """``PROMPT_INJECTION`` findings."""
+    PII = 2
+    """Findings of the ``pii`` scanner on input."""
+    SECRET = 3
+    """``SECRET`` findings (any stage)."""
+    OUTPUT = 4
+    """Any finding of the output stage."""
+    TOOL = 5
+    """Tool-policy findings on tool calls the model made (stage ``tool``; offered tools the
+    policy dropped, stage ``tools``, are not counted: dropping them is the action)."""
+
+
+WIDTH = _BASE + len(Category) * len(DECISIONS)
+"""Counters per bucket."""
+
+
+def slot(category: Category, decision: str) -> int:
+    """The counter slot of ``category`` requests whose decision was ``decision``."""
+    return _BASE + int(category) * len(DECISIONS) + _DECISION_INDEX[decision]
+
+
+def by_decision(counts: list[int], category: Category) -> dict[str, int]:
+    """Requests of ``category`` per decision (decisions with none left out)."""
+    first = _BASE + int(category) * len(DECISIONS)
+    return {d: counts[first + i] for i, d in enumerate(DECISIONS) if counts[first + i]}
+
+
+def category_total(counts: list[int], category: Category) -> int:
+    """Requests with a finding of ``category`` (``ALL``: every request)."""
+    first = _BASE + int(category) * len(DECISIONS)
+    return sum(counts[first : first + len(DECISIONS)])
+
+
+def day_of(ts_ms: int) -> date:
+    """The UTC date of a millisecond timestamp."""
+    return date.fromordinal(_EPOCH_ORDINAL + ts_ms // DAY_MS)
+
+
+@dataclass
+class AuditStats:
+    """Counts of one scan: per (UTC day number, route) a list of :data:`WIDTH` counters."""
+
+    buckets: dict[tuple[int, str], list[int]] = field(default_factory=dict)
+    """(days since 1970-01-01, route) to counters."""
+    pii: dict[tuple[int, str, str, str], int] = field(default_factory=dict)
+    """(day number, route, PII type, decision) to requests with that input PII type."""
+    last_index: dict[int, int] = field(default_factory=dict)
+    """Day number to the highest ledger index of that day's events."""
+    events: int = 0
+    """Events counted."""
+
+
+@dataclass
+class Totals:
+    """The counts of one period as of a time: summed per route, with daily figures."""
+
+    routes: dict[str, list[int]] = field(default_factory=dict)
+    """Route to counters summed over the period."""
+    pii: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    """(route, PII type, decision) to requests."""
+    daily: dict[date, int] = field(default_factory=dict)
+    """Requests per day (days without events left out)."""
+    last_index: dict[date, int] = field(default_factory=dict)
+    """Highest ledger index of each day's events."""
+
+    def total(self, index: int) -> int:
+        """Counter ``index`` summed over every route."""
+        return sum(c[index] for c in self.routes.values())
+
+    def add(self, stats: AuditStats, first_day: int, end_day: int) -> None:
+        """Add the buckets of ``stats`` for day numbers ``first_day <= d < end_day``."""
+        for (d, route), counts in stats.buckets.items():
+            if first_day <= d < end_day:
+                mine = self.routes.get(route)
+                if mine is None:
+                    self.routes[route] = list(counts)
+                else:
+                    for i, n in enumerate(counts):
+                        mine[i] += n
+                when = day_of(d * DAY_MS)
+                self.daily[when] = self.daily.get(when, 0) + counts[REQUESTS]
+        for (d, route, kind, decision), n in stats.pii.items():
+            if first_day <= d < end_day:
+                key = (route, kind, decision)
+                self.pii[key] = self.pii.get(key, 0) + n
+        for d, index in stats.last_index.items():
+            if first_day <= d < end_day:
+                when = day_of(d * DAY_MS)
+                self.last_index[when] = max(index, self.last_index.get(when, -1))
+
+
+def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditStats:
+    """Bucket the audit events of ``tenant`` among ``rows`` (index, ts_ms, canonical
+    body), reading each body once; events of other tenants, or of none, are skipped."""
+    stats = AuditStats()
+    buckets = stats.buckets
+    last_index = stats.last_index
+    marker = b'"tenant":' + json.dumps(tenant).encode()
+    plain_allow = slot(Category.ALL, "allow")
+    route_cache: dict[bytes, str] = {}
+    counted = 0
+    for index, ts_ms, body in rows:
+        if marker not in body:
+            continue
+        counted += 1
+        day = ts_ms // DAY_MS
+        if last_index.get(day, -1) < index:
+            last_index[day] = index
+        if (
+            b'"findings"' not in body
+            and b'"fallbacks":0,' in body
+            and b'"decision":"allow"' in body
+            and b'"degraded":true' not in body
+        ):
+            # The common event: only its route and status matter.
+            route = _route(body, route_cache)
+            if route is not None:
+                status_at = body.rfind(b',"status":') + 10
+                key = (day, route)
+                counts = buckets.get(key)
+                if counts is None:
+                    counts = buckets[key] = [0] * WIDTH
+                counts[REQUESTS] += 1
+                counts[plain_allow] += 1
+                if body[status_at] >= 0x35:  # "5": a 5xx status (statuses are 3 digits)
+                    counts[SERVER_ERRORS] += 1
+                continue
+        _count_parsed(stats, day, json.loads(body)["payload"])
+    stats.events = counted
+    return stats
+
+
+def _route(body: bytes, cache: dict[bytes, str]) -> str | None:
+    """The route alias from the canonical bytes; None when it holds an escape (parse it)."""
+    start = body.find(b'"route":"')
+    if start < 0:
+        return NO_ROUTE
+    start += 9
+    end = body.index(b'"', start)
+    raw = body[start:end]
+    known = cache.get(raw)
+    if known is not None:
+        return known
+    if b"\\" in raw:
+        return None
+    route = raw.decode()
+    cache[raw] = route
+    return route
+
+
+def _count_parsed(stats: AuditStats, day: int, payload: dict[str, Any]) -> None:
+    """Count one event that has findings, fallbacks or a decision other than allow."""
+    route = str(payload.get("route") or NO_ROUTE)
+    key = (day, route)
+    counts = stats.buckets.get(key)
+    if counts is None:
+        counts = stats.buckets[key] = [0] * WIDTH
+    status = int(payload.get("status", 0))
+    decision = str(payload.get("decision", "allow"))
+    if decision not in _DECISION_INDEX:
+        decision = "allow"  # an unknown decision is treated as the weakest (fail closed)
+    counts[REQUESTS] += 1
+    if status >= 500:
+        counts[SERVER_ERRORS] += 1
+    if int(payload.get("fallbacks", 0)) > 0:
+        counts[PRIMARY_FAILED] += 1
+        if payload.get("degraded"):
+            counts[DEGRADED] += 1
+        elif payload.get("provider") and status < 500:
+            counts[FALLBACK_SERVED] += 1
+        elif payload.get("attempts"):
+            counts[ALL_FAILED] += 1
+    counts[slot(Category.ALL, decision)] += 1
+    seen: set[Category] = set()
+    for finding in payload.get("findings", ()):
+        found = categorise(finding)
+        seen.update(found)
+        if Category.PII in found:
+            pii_key = (day, route, str(finding.get("type", "")), decision)
+            stats.pii[pii_key] = stats.pii.get(pii_key, 0) + 1
+    for category in seen:
+        counts[slot(category, decision)] += 1
+
+
+def categorise(finding: dict[str, Any]) -> set[Category]:
+    """The categories a finding summary of an audit event belongs to."""
+    kind, stage = str(finding.get("type", "")), str(finding.get("stage", "input"))
+    out: set[Category] = set()
+    if kind == "PROMPT_INJECTION":
+        out.add(Category.INJECTION)
+    if kind == "SECRET":
+        out.add(Category.SECRET)
+    if stage == "output":
+        out.add(Category.OUTPUT)
+    elif stage == "tool":
+        out.add(Category.TOOL)
+    elif stage == "input" and finding.get("scanner") == "pii":
+        out.add(Category.PII)
+    return out
+
+
+def tenant_of(context: CheckContext) -> str:
+    """The organisation's slug: the tenant its gateway events carry (read once per run)."""
+
+    def load() -> str:
+        with context.db.session() as session:
+            org = session.get(Organisation, context.organisation_id)
+            return org.slug if org is not None else str(context.organisation_id)
+
+    return context.memo(f"audit-stats:tenant:{context.organisation_id}", load)
+
+
+def _scan(context: CheckContext, start: datetime, end: datetime) -> AuditStats:
+    """The memoised pass over ``[start, end)``."""
+    start_ms, end_ms = _ms(start), _ms(end)
+    tenant = tenant_of(context)
+    key = f"audit-stats:{context.organisation_id}:{start_ms}:{end_ms}"
+    return context.memo(
+        key, lambda: scan_events(context.ledger.scan(AUDIT_KIND, start_ms, end_ms), tenant)
+    )
+
+
+def period_totals(context: CheckContext, period: Period) -> Totals:
+    """The counts of ``period`` as of ``context.at``.
+
+    With a window that holds the period, the whole window is scanned once for the collect
+    run and the period's days are taken from it; a day cut short by ``at`` is counted from
+    a scan of that day up to ``at``. Without a window, the period itself is scanned.
+    """
+    totals = Totals()
+    begin, until = day_start(period.start), context.until(period)
+    if until <= begin:
+        return totals
+    first_day = _ms(begin) // DAY_MS
+    window = context.window
+    if window is None or not (window.start <= period.start and period.end <= window.end):
+        totals.add(_scan(context, begin, until), first_day, _ms(until) // DAY_MS + 1)
+        return totals
+    whole = _scan(context, day_start(window.start), day_end(window.end))
+    cut = until.date()
+    if until == day_start(cut):  # ends at midnight: whole days only
+        totals.add(whole, first_day, _ms(until) // DAY_MS)
+        return totals
+    totals.add(whole, first_day, _ms(day_start(cut)) // DAY_MS)
+    totals.add(_scan(context, day_start(cut), until), first_day, _ms(until) // DAY_MS + 1)
+    return totals
+
+
+def days_of(period: Period, until: datetime) -> list[date]:
+    """The days of ``period`` that have begun before ``until``."""
+    out, d = [], period.start
+    while d <= period.end and day_start(d) < until:
+        out.append(d)
+        d += timedelta(days=1)
+    return out
+
+
+def _ms(when: datetime) -> int:
+    return int(when.astimezone(UTC).timestamp() * 1000)
