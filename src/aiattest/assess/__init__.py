@@ -30,7 +30,13 @@ from aiattest.assess.operation import (
     operation,
 )
 from aiattest.assess.periods import Period, Window, period_containing, periods_for
-from aiattest.assess.readiness import assess, category_scores, evidence_points, overall_score
+from aiattest.assess.readiness import (
+    assess,
+    category_scores,
+    default_window,
+    evidence_points,
+    overall_score,
+)
 from aiattest.assess.roadmap import roadmap, roadmap_svg
 from aiattest.assess.sampling import Risk, sample, sample_size
 
@@ -55,6 +61,7 @@ __all__ = [
     "Window",
     "assess",
     "category_scores",
+    "default_window",
     "design",
     "evidence_points",
     "operation",

@@ -12,7 +12,7 @@ how much readiness they cost. The formulas are documented in ``docs/assessment.m
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from aiattest.assess.design import (
     ControlEvidence,
@@ -31,7 +31,13 @@ from aiattest.assess.model import (
     DesignResult,
     Gap,
 )
-from aiattest.assess.operation import ControlOperation, EvidencePoint, Outcome, operation
+from aiattest.assess.operation import (
+    ControlOperation,
+    EvidencePoint,
+    Outcome,
+    PeriodResult,
+    operation,
+)
 from aiattest.assess.periods import Period, Window, periods_for
 from aiattest.assess.roadmap import roadmap
 from aiattest.catalog import Catalog, Control, Frequency, TscCategory
@@ -43,7 +49,17 @@ DESIGN_WEIGHT = 0.4
 OPERATION_WEIGHT = 0.6
 """Share of a Type II control score that comes from operation (what a Type II tests)."""
 
+DEFAULT_WINDOW_DAYS = 90
+"""Length of the Type II window when none is given: the guide's shortest Type II period
+(three months)."""
+
 _EMPTY = ControlEvidence()
+
+
+def default_window(as_of: date) -> Window:
+    """The :data:`DEFAULT_WINDOW_DAYS` complete days before ``as_of`` (the assessment day
+    itself is left out: its evidence may not be collected yet)."""
+    return Window(as_of - timedelta(days=DEFAULT_WINDOW_DAYS), as_of - timedelta(days=1))
 
 
 def evidence_points(
@@ -162,6 +178,13 @@ def assess_control(
     op = None
     if window is not None:
         op = operation(control.frequency, window, evidence_points(control, evidence, window, as_of))
+        if op.required == 0:
+            # A per-event control with no evidence at all in the window: nobody showed the
+            # population was examined (automated ones record a run per day even with no
+            # events), so the whole window is one period without evidence, not a vacuous 1.0.
+            op = ControlOperation(
+                op.frequency, (PeriodResult(Period(window.start, window.end), None, ()),)
+            )
     return ControlAssessment(
         control_id=control.id,
         title=control.title,
@@ -199,11 +222,11 @@ def overall_score(categories: Sequence[CategoryScore]) -> float:
 
 
 _REASONS = {
-    "described": "no description or implementation guidance",
-    "owner_assigned": "no accountable owner",
-    "policy_linked": "no approved policy covers it",
-    "evidence_defined": "no evidence defined (no checks, no manual evidence requested)",
-    "operated": "never operated (no passing check result, no valid uploaded artefact)",
+    "described": "not described",
+    "owner_assigned": "no owner",
+    "policy_linked": "no approved policy",
+    "evidence_defined": "no evidence defined",
+    "operated": "never operated",
 }
 
 
