@@ -186,7 +186,9 @@ def _role_problems(key: KeyFacts, at: datetime) -> list[str]:
     if not key.principal_active_at(at):
         problems.append(f"principal {key.principal} is deactivated")
     if key.principal_roles == {Role.AUDITOR.value} and key.role != Role.AUDITOR.value:
-        problems.append(f"auditor-only principal {key.principal} holds a {key.role} key")
+        problems.append(
+            f"auditor-only principal {key.principal} holds a key with write role {key.role}"
+        )
     elif key.role not in key.principal_roles:
         problems.append(f"principal {key.principal} no longer holds role {key.role}")
     return problems
