@@ -1,11 +1,11 @@
-"""``aiattest demo``: the main job (grows with every capability)."""
+"""``aiattest demo``: the main job, end to end, then the API served until Ctrl-C."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
-from rich.table import Table
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from aiattest.cli.output import console, print_json
 from aiattest.cli.state import settings_from
@@ -16,44 +16,41 @@ def demo(
     no_serve: Annotated[
         bool, typer.Option("--no-serve", help="Do not serve the API afterwards (for CI).")
     ] = False,
+    requests: Annotated[
+        int, typer.Option("--requests", min=10, max=100_000, help="Requests to replay.")
+    ] = 3000,
+    port: Annotated[int, typer.Option("--port", help="Port to serve the API on.")] = 8000,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Set up a demo organisation and show what the control catalog covers."""
-    from aiattest.demo import run_demo
+    """Build a demo AI company, run its traffic through the gateway, collect every check,
+    assess readiness, write the reports, OSCAL and the auditor package, then serve the API."""
+    from aiattest.demo import demo_world, run_demo
+    from aiattest.demo.present import render_report, report_json
 
-    report = run_demo(settings_from(ctx))
-    summary = report.summary
-    if as_json:
-        print_json(
-            {
-                "data_dir": str(report.init.data_dir),
-                "database": report.init.database_url,
-                "summary": summary.model_dump(),
-                "by_category": [row.__dict__ for row in report.by_category],
-            }
-        )
-    else:
-        console.print(f"[bold]aiattest demo[/] — data in {report.init.data_dir}")
-        console.print(f"database {report.init.database_url} at {report.init.revision}")
-        table = Table(title="Trust Services Criteria covered by the control catalog")
-        for column in ("category", "criteria covered", "controls"):
-            table.add_column(column)
-        for row in report.by_category:
-            table.add_row(
-                row.category.value,
-                f"{row.criteria_covered}/{row.criteria_total}",
-                str(row.controls),
-            )
-        console.print(table)
-        console.print(
-            f"{summary.criteria_covered}/{summary.criteria_total} criteria covered, "
-            f"{summary.risks_covered}/{summary.risks_total} AI risks mitigated, "
-            f"{summary.controls_total} controls"
-        )
-        console.print("\nNext steps:")
-        for step in report.next_steps:
-            console.print(f"  {step}", markup=False, soft_wrap=True)
-    # The demo does not serve the API yet (that arrives with the gateway in the main job);
-    # --no-serve is accepted now so that scripts written today keep working.
-    if not summary.complete:
+    settings = settings_from(ctx)
+    quiet = as_json or not console.is_terminal
+    with demo_world(settings) as (world_settings, primary, _secondary):
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeElapsedColumn())  # fmt: skip
+        with Progress(*columns, console=console, transient=True, disable=quiet) as bar:
+            task = bar.add_task("replaying traffic", total=requests, visible=False)
+
+            def say(line: str) -> None:
+                if not as_json:
+                    console.print(f"[dim]·[/] {line}")
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, visible=True)
+
+            report = run_demo(world_settings, primary, requests=requests, say=say,
+                              advance=advance)  # fmt: skip
+        if as_json:
+            print_json(report_json(report))
+        else:
+            render_report(console, report)
+        if not no_serve:
+            from aiattest.demo.serve import serve_demo
+
+            serve_demo(world_settings, report, port=port, say=console.print)
+    if not report.package_verified:
         raise typer.Exit(1)

@@ -1,5 +1,5 @@
-"""The main job behind ``aiattest demo``; it grows as capabilities land."""
+"""The main job behind ``aiattest demo``."""
 
-from aiattest.demo.runner import CategoryCoverage, DemoReport, run_demo
+from aiattest.demo.runner import DemoReport, demo_world, run_demo
 
-__all__ = ["CategoryCoverage", "DemoReport", "run_demo"]
+__all__ = ["DemoReport", "demo_world", "run_demo"]
