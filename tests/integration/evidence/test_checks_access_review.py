@@ -32,7 +32,7 @@ def test_a_review_closed_in_the_quarter_passes(env: EvidenceEnv) -> None:
     assert (item.ref, item.kind, item.ok) == ("2026-Q4", "access-review", True)
     assert item.at == utc("2026-11-10T15:00")
     # Two principals and their two keys were reviewed; the leaver's principal was revoked.
-    assert item.note == "4 subject(s) reviewed by sec-lead, 1 revoked"
+    assert item.note == "4 subject(s) reviewed, 1 revoked"
 
 
 @SQLITE_ONLY

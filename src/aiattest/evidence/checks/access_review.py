@@ -41,7 +41,7 @@ def _review_item(review: AccessReview) -> Item:
         problems.append(f"{len(undecided)} subject(s) undecided")
     if unapplied:
         problems.append(f"{len(unapplied)} revocation(s) not applied")
-    summary = f"{len(review.items)} subject(s) reviewed by {review.reviewer}, {revoked} revoked"
+    summary = f"{len(review.items)} subject(s) reviewed, {revoked} revoked"
     return Item(
         ref=review.name,
         kind="access-review",

@@ -174,23 +174,24 @@ class ApiKeyRoles(Check):
             if not key.active(at):
                 continue
             problems = _role_problems(key, at)
-            note = "; ".join(problems) if problems else f"role {key.role} of {key.principal}"
+            note = "; ".join(problems) if problems else f"role {key.role}, principal active"
             items.append(Item(ref=key.key_id, kind="api-key", ok=not problems, note=note))
         return self.result(period, items, ok=None if items else "no active API keys")
 
 
 def _role_problems(key: KeyFacts, at: datetime) -> list[str]:
+    # Notes name the key (its public id), never the principal: names may be people's.
     problems = []
     if key.role not in _ROLES:
         problems.append(f"role {key.role!r} is not a platform role")
     if not key.principal_active_at(at):
-        problems.append(f"principal {key.principal} is deactivated")
+        problems.append("its principal is deactivated")
     if key.principal_roles == {Role.AUDITOR.value} and key.role != Role.AUDITOR.value:
         problems.append(
-            f"auditor-only principal {key.principal} holds a key with write role {key.role}"
+            f"its principal holds only the auditor role, the key has write role {key.role}"
         )
     elif key.role not in key.principal_roles:
-        problems.append(f"principal {key.principal} no longer holds role {key.role}")
+        problems.append(f"its principal no longer holds role {key.role}")
     return problems
 
 
