@@ -35,6 +35,7 @@ def _people(env: EvidenceEnv) -> None:
     create_key(env.db, principal="ci-bot", role=Role.CONSUMER, tenant="acme")
 
 
+@SQLITE_ONLY
 def test_approved_current_and_acknowledged_passes(env: EvidenceEnv) -> None:
     at = as_of()
     _people(env)

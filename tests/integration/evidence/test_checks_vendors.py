@@ -18,6 +18,7 @@ def _year() -> Period:
     return Period(days_before(as_of(), 364), as_of().date())
 
 
+@SQLITE_ONLY
 def test_current_vendors_pass(env: EvidenceEnv) -> None:
     at = as_of()
     apply(
