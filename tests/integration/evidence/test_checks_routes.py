@@ -35,7 +35,7 @@ DEFAULT_POLICY = Path(__file__).parents[3] / "src/aiattest/guard/policies/defaul
 def provider(name: str, url: str = "", kind: str = "openai") -> ProviderSettings:
     return ProviderSettings(
         name=name,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         base_url=url or f"https://{name}.example.com/v1",
     )
 
@@ -44,7 +44,7 @@ def route(alias: str, *providers: str, kind: str = "chat") -> RouteSettings:
     return RouteSettings(
         alias=alias,
         targets=tuple(RouteTarget(provider=p) for p in providers),
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
     )
 
 
@@ -52,7 +52,7 @@ def two_provider_gateway(**extra: object) -> GatewaySettings:
     return GatewaySettings(
         providers=(provider("a"), provider("b")),
         routes=(route("chat", "a", "b"), route("embed", "a", kind="embeddings")),
-        **extra,  # type: ignore[arg-type]
+        **extra,
     )
 
 
@@ -171,7 +171,7 @@ def test_retention_off_with_no_records_passes(env: EvidenceEnv) -> None:
 
 def test_retention_fails_while_an_overdue_record_is_kept(env: EvidenceEnv) -> None:
     key = base64.b64encode(os.urandom(32)).decode()
-    retention = RetentionSettings(enabled=True, days=30, key=key)  # type: ignore[arg-type]
+    retention = RetentionSettings(enabled=True, days=30, key=key)
     settings = env.with_settings(gateway=GatewaySettings(retention=retention))
     store = RetentionStore(env.db, retention)
     old = store.retain(env.org, "req-old", [{"role": "user"}], "x", now=AT - timedelta(days=40))
