@@ -20,6 +20,7 @@ def _subjects(env: EvidenceEnv) -> None:
     key(env, "leaver", Role.OPERATOR)
 
 
+@SQLITE_ONLY
 def test_a_review_closed_in_the_quarter_passes(env: EvidenceEnv) -> None:
     _subjects(env)
     review(env, "2026-Q4", closed_at="2026-11-10T15:00", revoke=("leaver",))

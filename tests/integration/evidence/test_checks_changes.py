@@ -20,6 +20,7 @@ AFTER = utc("2026-11-05T00:00")
 
 
 def test_a_gated_high_risk_change_passes_every_check(env: EvidenceEnv) -> None:
+    # Runs on PostgreSQL too: the deployment population and eval-run queries compare times.
     model(env, "scorer", "3", high_risk=True)
     eval_run(env, "ev-1", "scorer@3", "2026-11-01T08:00")
     change(env, "CHG-1", "scorer@3", gated("ev-1", PROMOTED, approvers=("omar", "lena")))

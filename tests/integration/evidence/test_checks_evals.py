@@ -21,6 +21,7 @@ def _deployed(env: EvidenceEnv) -> None:
     change(env, "CHG-1", "helper@1", gated("ev-1", "2026-11-04T09:00"))
 
 
+@SQLITE_ONLY
 def test_a_production_model_with_a_recent_passing_run_passes(env: EvidenceEnv) -> None:
     _deployed(env)
 
