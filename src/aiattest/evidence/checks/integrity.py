@@ -88,10 +88,11 @@ def _catalog(context: CheckContext) -> Catalog:
     return context.memo(f"catalog:{path}", lambda: load_catalog(path))
 
 
-def failing_since(results: list[_Stored]) -> date | None:
-    """The first period of the unbroken run of failing periods that ends with the latest
-    period, or None when the latest period passed. A period fails when the latest result
-    of any of its checks is not a pass (fail or exception)."""
+def failing_since(results: list[_Stored]) -> datetime | None:
+    """When the unbroken run of failing periods that ends with the latest period was first
+    seen failing (the earliest ``as_of`` of its failing results), or None when the latest
+    period passed. A period fails when the latest result of any of its checks is not a
+    pass (fail or exception)."""
     latest: dict[tuple[date, str], _Stored] = {}
     for r in results:
         key = (r.period_start, r.check_id)
@@ -100,12 +101,13 @@ def failing_since(results: list[_Stored]) -> date | None:
     failing: dict[date, bool] = {}
     for (start, _), r in latest.items():
         failing[start] = failing.get(start, False) or r.status != Outcome.PASS
-    since = None
+    streak: set[date] = set()
     for start in sorted(failing, reverse=True):
         if not failing[start]:
             break
-        since = start
-    return since
+        streak.add(start)
+    seen = [r.as_of for r in results if r.period_start in streak and r.status != Outcome.PASS]
+    return min(seen, default=None)
 
 
 def _judge(control: Control, results: list[_Stored], at: datetime) -> Item:
@@ -118,11 +120,11 @@ def _judge(control: Control, results: list[_Stored], at: datetime) -> Item:
     if not recent:
         problems.append(f"no result for {previous.start}..{previous.end} or the current period")
     since = failing_since(known)
-    if since is not None and (at.date() - since).days > MAX_FAILING_DAYS:
-        problems.append(f"failing since {since} ({(at.date() - since).days} days)")
-    note = "; ".join(problems) or f"{len(known)} results, latest period passes or recent"
+    if since is not None and (at - since).days > MAX_FAILING_DAYS:
+        problems.append(f"failing since {since.date()} ({(at - since).days} days)")
+    note = "; ".join(problems) or f"{len(known)} results; the latest period passed"
     if not problems and since is not None:
-        note = f"failing since {since}, within {MAX_FAILING_DAYS} days"
+        note = f"failing since {since.date()}, within {MAX_FAILING_DAYS} days"
     return Item(control.id, "control", not problems, note=note)
 
 
@@ -139,6 +141,7 @@ class ControlResultsCurrent(Check):
     id = "control-results-current"
     title = "Automated controls have current, non-stale results"
     population = "control"
+    reads_results = True
 
     def run(self, context: CheckContext, period: Period) -> CheckResult:
         """One item per automated control."""
