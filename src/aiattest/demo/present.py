@@ -3,6 +3,7 @@ written and whether the auditor package verified."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console
@@ -11,6 +12,7 @@ from rich.table import Table
 from aiattest.demo.runner import DemoReport
 
 TOP_GAPS = 8
+_PARENTHESES = re.compile(r" \([^)]*\)")
 
 
 def report_json(report: DemoReport) -> dict[str, Any]:
@@ -60,7 +62,8 @@ def render_report(console: Console, report: DemoReport) -> None:
         for column in ("control", "impact", "why"):
             gaps.add_column(column)
         for g in assessment.gaps[:TOP_GAPS]:
-            gaps.add_row(g.control_id, f"{g.impact:.2f}", "; ".join(g.reasons[:2]))
+            why = "; ".join(_PARENTHESES.sub("", r) for r in g.reasons[:2])
+            gaps.add_row(g.control_id, f"{g.impact:.2f}", why)
         console.print(gaps)
     console.print("[bold]written[/]")
     for name, path in report.outputs.items():

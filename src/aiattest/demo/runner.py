@@ -21,6 +21,7 @@ from aiattest.bootstrap import InitReport, initialise
 from aiattest.catalog import load_catalog
 from aiattest.config import Settings
 from aiattest.demo import organisation
+from aiattest.demo.artefacts import upload_artefacts
 from aiattest.demo.traffic import TrafficReport, replay
 from aiattest.demo.upstream import FakeProvider
 from aiattest.demo.world import ServedApp, demo_settings
@@ -139,10 +140,16 @@ def run_demo(
             )
         finally:
             gateway.stop()
+        # A serving gateway signs a checkpoint every minute; the demo is quicker than that.
+        ledger.checkpoint()
         say("running every check")
         org = _organisation_id(db)
         catalog = load_catalog(settings.catalog_dir)
         report.collected = collect(db, ledger, settings, catalog, org, at=datetime.now(UTC))
+        say("requesting manual evidence; uploading the documents the company has")
+        report.workflows["artefacts"] = upload_artefacts(
+            db, ledger, settings, catalog, org, output_dir(settings) / "artefacts", now.date()
+        )
         say("assessing readiness (Type II, observation window starting today)")
         today = now.date()
         report.assessment = assess_organisation(

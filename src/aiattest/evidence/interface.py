@@ -135,6 +135,9 @@ class Check(ABC):
     """True when the items are events dated in the period (deployments, incidents,
     rotations): a run over a whole window then gives the window's complete population.
     False when the check examines state as of ``at`` (the population is its runs)."""
+    reads_results: ClassVar[bool] = False
+    """True for a check about other checks' stored results: the runner runs it after it
+    has stored the results of the others in the same collect run."""
 
     @abstractmethod
     def run(self, context: CheckContext, period: Period) -> CheckResult:

@@ -148,17 +148,26 @@ def _run(  # noqa: PLR0917
 ) -> list[Collected]:
     memo: dict[str, Any] = {}
     contexts: dict[datetime, CheckContext] = {}
-    done: list[tuple[_Job, CheckResult]] = []
-    for n, job in enumerate(jobs, 1):
-        context = contexts.get(job.as_of)
-        if context is None:
-            # Contexts share one memo: a pass over the audit events serves every period.
-            context = CheckContext(db, ledger, settings, organisation_id, job.as_of, window, memo)
-            contexts[job.as_of] = context
-        done.append((job, _run_one(context, job)))
-        if progress:
-            progress(n, len(jobs), job.check_id)
-    return _store(db, ledger, organisation_id, done)
+    # Checks about other checks' results run second, once this run's results are stored.
+    second = {j for j in jobs if get_check(j.check_id).reads_results}
+    stored: list[Collected] = []
+    n = 0
+    for phase in ([j for j in jobs if j not in second], [j for j in jobs if j in second]):
+        done: list[tuple[_Job, CheckResult]] = []
+        for job in phase:
+            context = contexts.get(job.as_of)
+            if context is None:
+                # Contexts share one memo: a pass over the audit events serves every period.
+                context = CheckContext(
+                    db, ledger, settings, organisation_id, job.as_of, window, memo
+                )
+                contexts[job.as_of] = context
+            done.append((job, _run_one(context, job)))
+            n += 1
+            if progress:
+                progress(n, len(jobs), job.check_id)
+        stored.extend(_store(db, ledger, organisation_id, done))
+    return stored
 
 
 def _run_one(context: CheckContext, job: _Job) -> CheckResult:
