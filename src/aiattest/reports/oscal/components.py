@@ -1,0 +1,257 @@
+"""The components of the export (the aiattest gateway, AI systems, models, RAG knowledge
+bases, sub-service organisations), which controls each carries, and the OSCAL component
+definition built from them."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from aiattest import __version__
+from aiattest.catalog import Catalog
+from aiattest.errors import CatalogError
+from aiattest.reports.oscal.catalog import PROFILE_FILE
+from aiattest.reports.oscal.common import (
+    Json,
+    Uuids,
+    control_token,
+    document,
+    metadata,
+    prop,
+    props,
+)
+from aiattest.reports.oscal.model import Inventory
+
+GATEWAY = "aiattest-gateway"
+"""Key of the aiattest gateway component."""
+_MODEL_STATES = {"production": "operational", "retired": "disposition"}
+"""Model lifecycle state → OSCAL operational state (anything else is under development)."""
+
+
+class KindAssignment(BaseModel):
+    """The controls one kind of component carries, and how it carries them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    statement: str
+    """How such a component carries a control; ``{title}`` is the component's title."""
+    controls: tuple[str, ...]
+    """The controls every component of the kind carries."""
+    automated_decisions: tuple[str, ...] = ()
+    """Further controls for AI systems that make automated decisions about individuals."""
+
+
+class Assignments(BaseModel):
+    """Which controls each kind of component carries (``data/components.yaml``)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    gateway: KindAssignment
+    """The aiattest gateway."""
+    system: KindAssignment
+    """Each AI system."""
+    model: KindAssignment
+    """Each model version."""
+    knowledge_base: KindAssignment
+    """Each RAG knowledge base."""
+
+    def control_ids(self) -> frozenset[str]:
+        """Every control id the file names."""
+        kinds = (self.gateway, self.system, self.model, self.knowledge_base)
+        return frozenset(c for k in kinds for c in (*k.controls, *k.automated_decisions))
+
+
+@functools.cache
+def load_assignments() -> Assignments:
+    """The shipped assignment of controls to kinds of component."""
+    source = resources.files("aiattest.reports.oscal") / "data" / "components.yaml"
+    return Assignments.model_validate(yaml.safe_load(source.read_text(encoding="utf-8")))
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One component as both the component definition and the plan describe it."""
+
+    key: str
+    """Stable key the component's UUID derives from (``model:support-llm@gpt-4o``)."""
+    type: str
+    """OSCAL component type: ``software``, ``service``, ``system``."""
+    title: str
+    """Its name."""
+    description: str
+    """What it is."""
+    purpose: str
+    """What it is for, in one line."""
+    props: tuple[Json, ...]
+    """Facts from the registers, as properties."""
+    controls: tuple[str, ...]
+    """The catalog controls it carries."""
+    statement: str
+    """How it carries them (one sentence)."""
+    state: str = "operational"
+    """OSCAL operational state, for the plan."""
+
+
+def build_components(inventory: Inventory, catalog: Catalog) -> list[Component]:
+    """The gateway, then every AI system, model version and knowledge base, in register
+    order, each with the controls its kind carries (sub-service organisations carry none
+    of ours and are added by the plan)."""
+    assign = load_assignments()
+    unknown = sorted(c for c in assign.control_ids() if c not in {x.id for x in catalog.controls})
+    if unknown:
+        raise CatalogError(f"components.yaml names controls the catalog lacks: {unknown}")
+    found = [_gateway(assign.gateway)]
+    for system in inventory.systems:
+        extra = assign.system.automated_decisions if system.automated_decisions else ()
+        facts = [
+            *props("part", system.parts),
+            *props("data-class", system.data_classes),
+            prop("sla-tier", system.sla_tier),
+            prop("automated-decisions", str(system.automated_decisions).lower()),
+            *props("owner", system.owners),
+            *props("endpoint", system.endpoints),
+        ]
+        found.append(
+            Component(
+                f"system:{system.name}",
+                "system",
+                system.name,
+                system.description or f"The AI system {system.name}.",
+                f"AI system {system.name}",
+                tuple(facts),
+                (*assign.system.controls, *extra),
+                assign.system.statement,
+            )
+        )
+    for model in inventory.models:
+        facts = [
+            prop("model-name", model.name),
+            prop("model-version", model.version),
+            prop("provider", model.provider),
+            prop("self-hosted", str(model.self_hosted).lower()),
+            *props("system", [model.system or ""]),
+            *props("risk-tier", [model.risk_tier]),
+            prop("lifecycle-status", model.status),
+            *props("owner", model.owners),
+            *props("training-data", model.training_data),
+            *props("eval-data", model.eval_data),
+            *props("rag-data", model.rag_data),
+        ]
+        found.append(
+            Component(
+                f"model:{model.key}",
+                "software" if model.self_hosted else "service",
+                model.key,
+                model.purpose or f"The model {model.key}.",
+                f"Model {model.key} served by {model.provider}",
+                tuple(facts),
+                assign.model.controls,
+                assign.model.statement,
+                _MODEL_STATES.get(model.status, "under-development"),
+            )
+        )
+    for kb in inventory.knowledge_bases:
+        facts = [
+            prop("documents", kb.documents),
+            prop("chunks", kb.chunks),
+            *props("dataset", kb.datasets),
+            *props("system", kb.systems),
+        ]
+        description = (
+            f"Retrieval pipeline over the knowledge base {kb.name}: {kb.documents} documents "
+            f"in {kb.chunks} chunks, each registered with its source, version and hash."
+        )
+        found.append(
+            Component(
+                f"knowledge-base:{kb.name}",
+                "software",
+                f"RAG pipeline {kb.name}",
+                description,
+                f"Retrieval for {', '.join(kb.systems) or kb.name}",
+                tuple(facts),
+                assign.knowledge_base.controls,
+                assign.knowledge_base.statement,
+            )
+        )
+    return found
+
+
+def _gateway(assign: KindAssignment) -> Component:
+    description = (
+        "The aiattest gateway: an OpenAI-compatible proxy in front of every model provider. "
+        "It authenticates API keys by role, rate-limits, screens prompts, retrieved text, "
+        "tool calls and outputs, falls back across providers, and appends an audit event "
+        "per request to the tamper-evident ledger."
+    )
+    return Component(
+        GATEWAY,
+        "software",
+        "aiattest gateway",
+        description,
+        "Runtime enforcement and evidence for AI requests",
+        (prop("version", __version__),),
+        assign.controls,
+        assign.statement,
+    )
+
+
+def carriers(components: list[Component]) -> dict[str, list[Component]]:
+    """Control id → the components that carry it, in component order."""
+    by_control: dict[str, list[Component]] = {}
+    for component in components:
+        for control in component.controls:
+            by_control.setdefault(control, []).append(component)
+    return by_control
+
+
+def implementation_statement(component: Component, catalog: Catalog, control_id: str) -> str:
+    """How ``component`` carries ``control_id``: its kind's sentence and what the
+    control does; the control's checks are named so the statement can be tested."""
+    control = catalog.control(control_id)
+    text = f"{component.statement.format(title=component.title)} {control.description}"
+    if control.checks:
+        text += f" Tested by the checks {', '.join(control.checks)}."
+    return text
+
+
+def component_definition(inventory: Inventory, catalog: Catalog, generated_at: datetime) -> Json:
+    """The component definition: each component with its implemented requirements
+    against the profile."""
+    uuids = Uuids(inventory.slug)
+    defined = []
+    for component in build_components(inventory, catalog):
+        requirements = [
+            {
+                "uuid": uuids("component-requirement", component.key, control),
+                "control-id": control_token(control),
+                "description": implementation_statement(component, catalog, control),
+            }
+            for control in component.controls
+        ]
+        entry: Json = {
+            "uuid": uuids("component", component.key),
+            "type": component.type,
+            "title": component.title,
+            "description": component.description,
+            "purpose": component.purpose,
+            "props": list(component.props),
+            "control-implementations": [
+                {
+                    "uuid": uuids("control-implementation", component.key),
+                    "source": PROFILE_FILE,
+                    "description": f"Controls of the aiattest profile that {component.title} "
+                    "carries.",
+                    "implemented-requirements": requirements,
+                }
+            ],
+        }
+        defined.append(entry)
+    body: Json = {"components": defined}
+    title = f"{inventory.name}: AI components and the controls they implement"
+    meta = metadata(title, generated_at, body)
+    return document("component-definition", uuids("component-definition"), meta, body)
