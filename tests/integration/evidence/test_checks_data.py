@@ -29,6 +29,7 @@ def _doc(document: str, **fields: object) -> dict[str, object]:
             "chunks": [{"id": f"{document}#0"}], **fields}  # fmt: skip
 
 
+@SQLITE_ONLY
 def test_example_organisation(env: EvidenceEnv) -> None:
     apply_example(env)
     at = as_of()
