@@ -111,10 +111,15 @@ def test_model_cards_and_lineage(env: EvidenceEnv) -> None:
         "scorer@1": (True, "model card renders; lineage recorded"),
         "scorer@2": (False, "no training data recorded or traced by lineage"),
     }  # fmt: skip
-    # The training run of scorer@2 arrives as an OpenLineage event: lineage edges suffice.
-    ingest(env, "train-scorer", ["s3://acme-data/loans"], ["scorer@2"], at - timedelta(days=1))
-    after = _notes(CARDS.run(env.context(at), _day(at)).items)
-    assert after["scorer@2"] == (True, "model card renders; lineage recorded")
+    # The training run of scorer@2 arrives as an OpenLineage event: its lineage edges
+    # suffice, from the time the run completed.
+    ingest(env, "train-scorer", ["s3://acme-data/loans"], ["scorer@2"], at + timedelta(hours=1))
+    assert not _notes(CARDS.run(env.context(at), _day(at)).items)["scorer@2"][0]
+    after = env.context(at + timedelta(hours=1))
+    assert _notes(CARDS.run(after, _day(after.at)).items)["scorer@2"] == (
+        True,
+        "model card renders; lineage recorded",
+    )
     # scorer@3 is promoted after `at`: in production only in a later run.
     later = env.context(at + timedelta(hours=3))
     assert "scorer@3" in _notes(CARDS.run(later, _day(later.at)).items)

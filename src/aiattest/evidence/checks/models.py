@@ -20,6 +20,7 @@ from aiattest.store.models.governance import (
     Change,
     ChangeEvent,
     GovernedAISystem,
+    LineageEdge,
     ModelVersion,
     Risk,
 )
@@ -94,14 +95,24 @@ def card_gaps(session: Session, org: uuid.UUID, model: ModelVersion) -> list[str
     return gaps
 
 
-def lineage_gap(session: Session, org: uuid.UUID, model: ModelVersion) -> str | None:
-    """Why ``model`` has no lineage, or None when it has.
+def lineage_gap(session: Session, org: uuid.UUID, model: ModelVersion, at: datetime) -> str | None:
+    """Why ``model`` has no lineage as of ``at``, or None when it has.
 
-    Training data declared on the model or reached through lineage edges is lineage. A
-    provider-hosted model was not trained by us: the data we feed it (evaluation or
-    retrieval datasets) is the lineage we can record, as its model card says.
+    Training data declared on the model, or reached through lineage edges of a run that
+    completed by ``at``, is lineage. A provider-hosted model was not trained by us: the
+    data we feed it (evaluation or retrieval datasets) is the lineage we can record, as
+    its model card says.
     """
-    if lineage.trained_on(session, org, model_key(model)):
+    key = model_key(model)
+    nodes = lineage.trained_on(session, org, key)
+    if any(n.via == "declared" for n in nodes):
+        return None
+    if any(n.via == "lineage" for n in nodes) and session.scalar(
+        select(LineageEdge.id)
+        .where(LineageEdge.organisation_id == org, LineageEdge.target_kind == "model")
+        .where(LineageEdge.target_key == key, LineageEdge.event_time <= at)
+        .limit(1)
+    ):
         return None
     if not model.self_hosted and (model.eval_data or model.rag_data):
         return None
@@ -131,7 +142,7 @@ class ModelCardsLineage(Check):
             items = []
             for model in _production(session, org, context.at):
                 gaps = card_gaps(session, org, model)
-                missing = lineage_gap(session, org, model)
+                missing = lineage_gap(session, org, model, context.at)
                 gaps += [missing] if missing else []
                 note = "; ".join(gaps) or "model card renders; lineage recorded"
                 items.append(Item(model_key(model), "model", not gaps, None, note))
