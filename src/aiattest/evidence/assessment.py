@@ -142,7 +142,9 @@ def load_evidence(
         session.scalars(
             select(EvidenceRequest.control_id).where(
                 EvidenceRequest.organisation_id == organisation_id,
-                EvidenceRequest.created_at < end,
+                # A request counts once the period it asks about has begun (its creation
+                # time is the wall clock of whoever opened it, not an evidence date).
+                EvidenceRequest.period_start <= as_of,
             )
         )
     )
