@@ -180,10 +180,17 @@ def test_inventory_covers_every_route_target(env: EvidenceEnv) -> None:
 def test_no_routes_passes_with_a_note(env: EvidenceEnv) -> None:
     at = as_of()
     result = INVENTORY.run(env.context(at), _day(at))
+    assert (result.status, result.summary) == (Outcome.PASS, "no gateway routes configured")
+    apply(env, systems=[system("support")],
+          models=[model("support-llm", "1", "support", status="production")])  # fmt: skip
+    result = INVENTORY.run(env.context(at), _day(at))
     assert (result.status, result.summary) == (
         Outcome.PASS,
-        "no gateway routes configured; 0 production models have owners",
+        "no gateway routes configured; 1 production models have owners",
     )
+    # Without routes, production models still need owners.
+    apply(env, models=[model("support-llm", "1", "support", owners=[], status="production")])
+    assert INVENTORY.run(env.context(at), _day(at)).status is Outcome.FAIL
 
 
 @SQLITE_ONLY

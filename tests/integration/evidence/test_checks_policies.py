@@ -114,3 +114,16 @@ def test_no_policies_in_force_fails(env: EvidenceEnv) -> None:
     apply(env, policies=[policy("old-policy", days_before(at, 10), status="retired")])
     result = CHECK.run(env.context(at), _quarter(at))
     assert (result.status, result.summary) == (Outcome.FAIL, "no policies in force")
+
+
+@SQLITE_ONLY
+def test_without_people_acknowledgements_cannot_be_assessed(env: EvidenceEnv) -> None:
+    at = as_of()
+    apply(env, policies=[policy("encryption", days_before(at, 10))])
+    result = CHECK.run(env.context(at), _quarter(at))
+    assert result.status is Outcome.EXCEPTION
+    assert result.summary == "no active people recorded: policy acknowledgements cannot be assessed"
+    assert result.items[0].note.endswith("no active people recorded to acknowledge it")
+    # An unapproved policy is a failure whether or not anyone is on the roster.
+    apply(env, policies=[policy("draft-one", None)])
+    assert CHECK.run(env.context(at), _quarter(at)).status is Outcome.FAIL

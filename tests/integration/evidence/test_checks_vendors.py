@@ -37,7 +37,10 @@ def test_current_vendors_pass(env: EvidenceEnv) -> None:
         ("cloud-co", "vendor", True),
         ("llm-co", "vendor", True),
     ]
-    assert days_before(at, 30).isoformat() in result.items[0].note
+    assert [i.note for i in result.items] == [
+        f"SOC 2 type2 covers to {days_before(at, 30).isoformat()}; DPA signed",
+        f"SOC 2 type2 covers to {days_before(at, 120).isoformat()}; DPA signed; zero retention",
+    ]
 
 
 @SQLITE_ONLY

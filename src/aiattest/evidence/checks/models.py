@@ -205,7 +205,8 @@ class ModelInventoryComplete(Check):
                 items.append(Item(model_key(model), "model", ok, None, note))
         ok_note = None
         if not gateway.routes:
-            ok_note = f"no gateway routes configured; {len(items)} production models have owners"
+            ok_note = "no gateway routes configured"
+            ok_note += f"; {len(items)} production models have owners" if items else ""
         return self.result(period, items, ok=ok_note)
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from aiattest.assess import Period
+from aiattest.assess import Outcome, Period
 from aiattest.evidence.interface import Check, CheckContext, CheckResult, Item
 from aiattest.store.models import Principal
 from aiattest.store.models.governance import Policy, PolicyAcknowledgement
@@ -43,7 +44,9 @@ class PoliciesApprovedAcknowledged(Check):
     Retired policies are out of scope. Passes when every other policy is approved (status
     approved, approver and date recorded), was approved (reviewed) within the last 365
     days, and its current version has been acknowledged by every active person. Fails on
-    any policy that misses one of these, and when there are no policies in force.
+    any policy that misses one of these, and when there are no policies in force. With
+    every policy approved but no active people recorded, the result is an exception: the
+    acknowledgements can be shown neither present nor missing.
     """
 
     id = "policies-approved-acknowledged"
@@ -90,12 +93,20 @@ class PoliciesApprovedAcknowledged(Check):
             for policy in policies:
                 done = {p for p in people if (policy.id, policy.version, p) in acks}
                 gaps = policy_gaps(policy, at.date(), len(people - done), len(people))
+                acknowledged = f"acknowledged by all {len(people)} active people"
+                if not people:
+                    acknowledged = "no active people recorded to acknowledge it"
                 note = "; ".join(gaps) or (
-                    f"v{policy.version} approved {policy.approved_on}; "
-                    f"acknowledged by all {len(people)} active people"
+                    f"v{policy.version} approved {policy.approved_on}; {acknowledged}"
                 )
                 items.append(Item(policy.name, "policy", not gaps, None, note))
-        return self.result(period, items, empty="no policies in force")
+        result = self.result(period, items, empty="no policies in force")
+        if result.status is Outcome.PASS and not people:
+            # Fail closed, but honestly: without a roster of people the acknowledgements
+            # cannot be shown either way, so the check cannot decide.
+            summary = "no active people recorded: policy acknowledgements cannot be assessed"
+            return replace(result, status=Outcome.EXCEPTION, summary=summary)
+        return result
 
 
 CHECKS: tuple[type[Check], ...] = (PoliciesApprovedAcknowledged,)

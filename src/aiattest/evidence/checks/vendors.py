@@ -85,7 +85,8 @@ def _assured(vendor: Vendor) -> str:
     if vendor.bridge_letter_through is not None and covered is not None:
         covered = max(covered, vendor.bridge_letter_through)
     assert covered is not None  # only vendors with a report pass
-    return f"SOC 2 {vendor.soc2_report_type} covers to {covered.isoformat()}; DPA signed"
+    note = f"SOC 2 {vendor.soc2_report_type} covers to {covered.isoformat()}; DPA signed"
+    return note + ("; zero retention" if vendor.kind in MODEL_VENDOR_KINDS else "")
 
 
 CHECKS: tuple[type[Check], ...] = (VendorAssurance,)
