@@ -97,11 +97,12 @@ def evidence_points(
 
 def _latest_runs(results: Iterable[StoredResult]) -> list[StoredResult]:
     # A re-collected period replaces the earlier run of the same check: the later run saw
-    # more (late data) and is the one an auditor would be shown.
+    # more (late data) and is the one an auditor would be shown. Runs with the same as-of
+    # time: the later in the input wins (the I/O edge passes them in ledger order).
     latest: dict[tuple[str, Period], StoredResult] = {}
     for run in results:
         key = (run.check_id, run.period)
-        if key not in latest or (run.as_of, run.ref) > (latest[key].as_of, latest[key].ref):
+        if key not in latest or run.as_of >= latest[key].as_of:
             latest[key] = run
     return sorted(latest.values(), key=lambda r: (r.period, r.check_id))
 

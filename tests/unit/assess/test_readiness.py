@@ -66,6 +66,9 @@ def test_a_period_passes_only_when_every_check_passed_latest_run_wins() -> None:
             # Day 2: the first run of check-a failed, a later re-run passed.
             run(days(2), Outcome.FAIL, check="check-a", ref=5),
             run(days(2), check="check-a", ref=6, collected=datetime(2026, 6, 9, tzinfo=UTC)),
+            # Day 3: two runs as of the same time; the later one in ledger order wins.
+            run(days(3), Outcome.FAIL, check="check-a", ref=10),
+            run(days(3), check="check-a", ref=11),
         )
     )
     points = evidence_points(two_checks, evidence, JUNE, AS_OF)
@@ -73,6 +76,7 @@ def test_a_period_passes_only_when_every_check_passed_latest_run_wins() -> None:
         (days(0), Outcome.FAIL, "ledger:1,ledger:2"),
         (days(1), Outcome.EXCEPTION, "ledger:3,ledger:4"),
         (days(2), Outcome.PASS, "ledger:6"),
+        (days(3), Outcome.PASS, "ledger:11"),
     ]
 
 
