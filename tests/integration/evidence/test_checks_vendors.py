@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from aiattest.assess import Outcome, Period
+from aiattest.catalog import load_catalog
 from aiattest.config.evidence import EvidenceSettings
 from aiattest.evidence.checks.vendors import VendorAssurance
+from aiattest.evidence.runner import collect
+from aiattest.store.models.evidence import CheckResultRow
 from tests.integration.evidence.builders_registers import apply, as_of, days_before, vendor
 from tests.integration.evidence.conftest import EvidenceEnv
 from tests.integration.governance.conftest import SQLITE_ONLY
@@ -99,3 +104,25 @@ def test_empty_register_fails_and_later_vendors_are_ignored(env: EvidenceEnv) ->
     assert before.status is Outcome.FAIL
     assert before.summary == "no vendors registered"
     assert CHECK.run(env.context(at), _year()).status is Outcome.PASS
+
+
+@SQLITE_ONLY
+def test_collected_through_the_runner_into_the_ledger(env: EvidenceEnv) -> None:
+    at = as_of()
+    apply(env, vendors=[vendor("cloud-co", at), vendor("llm-co", at, kind="llm-provider")])
+    control = "subservice-organisation-management"
+    collected = collect(env.db, env.ledger, env.settings, load_catalog(), env.org, at=at,
+                        controls=[control])  # fmt: skip
+    assert [(c.result.check_id, c.controls, c.result.status) for c in collected] == [
+        ("vendor-assurance", (control,), Outcome.FAIL)
+    ]
+    entry = env.ledger.entry(collected[0].ledger_index).record()
+    assert entry["payload"]["population"] == 2
+    assert entry["payload"]["failed"] == 1
+    with env.db.session() as session:
+        row = session.scalars(select(CheckResultRow)).one()
+        assert (row.check_id, row.failed, row.items[1]["note"]) == (
+            "vendor-assurance",
+            1,
+            "no zero-retention terms",
+        )
