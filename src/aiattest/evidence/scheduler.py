@@ -30,17 +30,17 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from aiattest.assess import Outcome, period_containing
 from aiattest.catalog import Catalog, Control, Frequency
 from aiattest.config import Settings
 from aiattest.evidence import runner
 from aiattest.evidence.registry import REGISTRY
+from aiattest.evidence.results import latest_results
 from aiattest.ledger import Ledger
 from aiattest.store import Database
 from aiattest.store.models import Organisation
-from aiattest.store.models.evidence import CheckResultRow
 
 log = logging.getLogger(__name__)
 
@@ -160,23 +160,11 @@ class Scheduler:
         return collected
 
     def _latest(self, org: uuid.UUID) -> list[tuple[str, str, datetime, date, str]]:
-        """The latest stored row per (control, check) of ``org``."""
-        r = CheckResultRow
-        newest = (
-            select(r.control_id, r.check_id, func.max(r.as_of).label("at"))
-            .where(r.organisation_id == org)
-            .group_by(r.control_id, r.check_id)
-            .subquery()
-        )
-        query = select(r.control_id, r.check_id, r.as_of, r.period_start, r.status).join(
-            newest,
-            (r.control_id == newest.c.control_id)
-            & (r.check_id == newest.c.check_id)
-            & (r.as_of == newest.c.at),
-        )
-        with self.db.session() as session:
-            rows = session.execute(query.where(r.organisation_id == org)).all()
-        return [(c, k, _utc(at), start, status) for c, k, at, start, status in rows]
+        """The latest stored run per (control, check) of ``org``."""
+        return [
+            (r.control_id, r.check_id, _utc(r.as_of), r.period_start, r.status)
+            for r in latest_results(self.db, org)
+        ]
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[bool]:
