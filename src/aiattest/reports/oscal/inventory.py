@@ -100,7 +100,7 @@ def _knowledge_bases(
             select(RagDocument.knowledge_base, func.count(RagDocument.id))
             .where(RagDocument.organisation_id == organisation_id)
             .group_by(RagDocument.knowledge_base)
-        ).tuples()
+        ).all()
     )
     chunks = dict(
         session.execute(
@@ -108,7 +108,7 @@ def _knowledge_bases(
             .join(RagChunk, RagChunk.document_id == RagDocument.id)
             .where(RagDocument.organisation_id == organisation_id)
             .group_by(RagDocument.knowledge_base)
-        ).tuples()
+        ).all()
     )
     datasets: dict[str, set[str]] = {}
     for kb, dataset in session.execute(
@@ -116,7 +116,7 @@ def _knowledge_bases(
         .where(RagDocument.organisation_id == organisation_id)
         .where(RagDocument.dataset.is_not(None))
         .distinct()
-    ).tuples():
+    ).all():
         datasets.setdefault(kb, set()).add(str(dataset))
     found = []
     for kb in sorted(documents):
@@ -142,7 +142,7 @@ def _role_counts(session: Session, organisation_id: uuid.UUID) -> tuple[tuple[st
             .where(Principal.organisation_id == organisation_id)
             .where(Principal.active.is_(True))
             .group_by(PrincipalRole.role)
-        ).tuples()
+        ).all()
     )
     return tuple((role.value, int(counts.get(role.value, 0))) for role in Role)
 
