@@ -12,7 +12,7 @@ on PostgreSQL the tick holds a session-level advisory lock (``pg_try_advisory_lo
 SQLite, which only one host can share, it holds an exclusive ``flock`` on a lock file
 beside the database file. A worker that cannot take the guard skips the tick; the one that holds it
 re-reads the stored results under the guard, so work finished by another worker is never
-repeated. Each worker also waits a random part of a tick before its first one, which
+repeated. Each worker waits a random half to whole tick before its first one, which
 spreads the workers' attempts apart.
 """
 
@@ -140,7 +140,7 @@ class Scheduler:
 
     def tick(self) -> dict[uuid.UUID, list[runner.Collected]] | None:
         """Run what is due for every organisation; None when another worker holds the guard."""
-        with self._guard() as held:
+        with self.guard() as held:
             if not held:
                 return None
             controls = self.runnable()
@@ -167,7 +167,9 @@ class Scheduler:
         ]
 
     @contextlib.contextmanager
-    def _guard(self) -> Iterator[bool]:
+    def guard(self) -> Iterator[bool]:
+        """Hold the scheduler's guard for the block; yields False when another worker
+        holds it (the caller then does nothing)."""
         if self.db.dialect == "sqlite":
             yield from self._file_guard()
         else:
@@ -204,7 +206,9 @@ class Scheduler:
         """Tick every ``tick_s`` seconds until ``stop`` is set; a tick that has started
         finishes first (its results reach the ledger before the app closes it). A failed
         tick is logged, and the next one tries again."""
-        first = random.uniform(0, min(tick_s, 5.0))  # noqa: S311 (spreading, not security)
+        # The first tick comes after half to one whole tick: workers started together
+        # spread apart, and a short-lived app (a test, a restart) does not run checks.
+        first = tick_s * random.uniform(0.5, 1.0)  # noqa: S311 (spreading, not security)
         if await _wait(stop, first):
             return
         while True:
