@@ -141,7 +141,8 @@ def _legend(x: int, y: int) -> list[str]:
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start") -> str:
-    return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {_FONT} font-size="12">{escape(text)}</text>'
+    position = f'x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}"'
+    return f'<text {position} {_FONT} font-size="12">{escape(text)}</text>'
 
 
 def _clip(text: str, limit: int) -> str:
