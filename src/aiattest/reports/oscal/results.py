@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from aiattest.assess import Window
+from aiattest.assess import Period, Window
 from aiattest.catalog import Catalog
 from aiattest.reports.oscal.common import (
     Json,
@@ -47,7 +47,7 @@ def satisfied(results: Sequence[ResultFacts]) -> bool:
 
 
 def _observation(result: ResultFacts, uuids: Uuids, ledger_ref: str) -> Json:
-    period = f"{result.period_start.isoformat()}..{result.period_end.isoformat()}"
+    period = Period(result.period_start, result.period_end).label
     return {
         "uuid": uuids("observation", str(result.ledger_index)),
         "title": f"{result.check_id} for {period}: {result.status}",
@@ -88,7 +88,7 @@ def _finding(
     latest = latest_per_check(results)
     ok = satisfied(results)
     lines = "; ".join(
-        f"{check} {r.status} for {r.period_start.isoformat()}..{r.period_end.isoformat()}"
+        f"{check} {r.status} for {Period(r.period_start, r.period_end).label}"
         for check, r in sorted(latest.items())
     )
     passed = sum(r.status == PASS for r in results)

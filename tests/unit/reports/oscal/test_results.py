@@ -37,6 +37,7 @@ def test_one_observation_per_check_run_with_its_ledger_index(catalog: Catalog) -
     observations = _outcome(catalog)["observations"]
     assert [int(_props(o)["ledger-index"]) for o in observations] == [10, 11, 12, 20, 30, 31]
     first = observations[0]
+    assert first["title"] == "vendor-assurance for 2026-10-01: pass"
     assert first["methods"] == ["TEST"]
     assert _props(first)["check"] == "vendor-assurance"
     assert _props(first)["items-sha256"] == f"{10:064x}"
