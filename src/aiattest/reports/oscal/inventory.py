@@ -152,12 +152,16 @@ def read_results(
 ) -> tuple[ResultFacts, ...]:
     """The stored check results whose period overlaps ``window`` (all of them without
     one), ordered by ledger index and control."""
-    query = select(CheckResultRow).where(CheckResultRow.organisation_id == organisation_id)
+    row = CheckResultRow
+    # Columns, not rows: the items (the whole population) can be large and are not exported;
+    # their digest is, and the ledger entry commits to it.
+    query = select(
+        row.control_id, row.check_id, row.status, row.period_start, row.period_end, row.as_of,
+        row.population, row.failed, row.summary, row.items_sha256, row.ledger_index,
+    ).where(row.organisation_id == organisation_id)  # fmt: skip
     if window is not None:
-        query = query.where(CheckResultRow.period_end >= window.start).where(
-            CheckResultRow.period_start <= window.end
-        )
-    query = query.order_by(CheckResultRow.ledger_index, CheckResultRow.control_id)
+        query = query.where(row.period_end >= window.start, row.period_start <= window.end)
+    query = query.order_by(row.ledger_index, row.control_id)
     return tuple(
         ResultFacts(
             control_id=r.control_id,
@@ -172,5 +176,5 @@ def read_results(
             items_sha256=r.items_sha256,
             ledger_index=int(r.ledger_index),
         )
-        for r in session.scalars(query)
+        for r in session.execute(query)
     )
