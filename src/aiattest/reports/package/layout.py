@@ -245,6 +245,8 @@ class Source:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        if not path.exists():
+            raise PackageError(str(path), "no such package file or folder")
         self.zip = zipfile.ZipFile(path) if path.is_file() else None
         if self.zip is not None:
             listed = [i.filename for i in self.zip.infolist() if not i.is_dir()]
