@@ -6,8 +6,9 @@ incidents, changes, approvals) has the events as its population: each event chec
 once over the whole window, as of the window's end, and its items are the members. When
 several checks see the same occurrence (a deployment, and the change behind it that
 another check tests for approval) it is one member that fails if any check failed it:
-items of the same kind and ref are one, and an item of another kind than the first event
-check's joins the one member of that kind dated at the same instant. A control without event
+items of the same kind and ref are one, and an item of another kind than the first item
+found (in the catalog's order of checks) joins the one member of that kind dated at the
+same instant. A control without event
 checks has its check runs as the population: the latest stored run of each check for each
 period in the window. Uploaded artefacts covering the window join the population of
 controls operated by people (manual and hybrid).
@@ -145,21 +146,32 @@ class PopulationBuilder:
     def _events(self, checks: Sequence[Check]) -> list[Member]:
         period = Period(self.window.start, self.window.end)
         merged: dict[tuple[str, str], Member] = {}
-        primary = ""
+        at_instant: dict[datetime, list[tuple[str, str]]] = {}  # primary members by time
+        primary = ""  # the kind of the first item: the control's main occurrences
         for check in checks:
             result = check.run(self.context, period)
             if result.status is Outcome.EXCEPTION:
                 # An undecidable run would make an incomplete population look complete.
                 raise EvidenceError(f"check {check.id} could not list its population: "
                                     f"{result.summary}")  # fmt: skip
-            primary = primary or check.population
             for item in result.items:
                 member = Member(
                     item.ref, item.kind, item.at or self.context.at,
                     str(Outcome.PASS if item.ok else Outcome.FAIL), check.id, item.note,
                 )  # fmt: skip
-                key = _same_occurrence(merged, member, primary)
-                merged[key] = _merge(merged[key], member) if key in merged else member
+                primary = primary or member.kind
+                key = (member.kind, member.ref)
+                if key not in merged and member.kind != primary:
+                    # Another angle on an occurrence (a change beside its deployment): it
+                    # joins the one primary member dated at the same instant, if exactly one.
+                    same = at_instant.get(member.at, [])
+                    key = same[0] if len(same) == 1 else key
+                if key in merged:
+                    merged[key] = _merge(merged[key], member)
+                else:
+                    merged[key] = member
+                    if member.kind == primary:
+                        at_instant.setdefault(member.at, []).append(key)
         return list(merged.values())
 
     def _runs(self, control: Control, checks: Sequence[str]) -> list[Member]:
@@ -212,19 +224,6 @@ class PopulationBuilder:
             )
             for row in rows
         ]
-
-
-def _same_occurrence(
-    merged: dict[tuple[str, str], Member], member: Member, primary: str
-) -> tuple[str, str]:
-    """The key under which ``member`` joins the population: the same kind and ref; or, for
-    an item of another kind than the control's first event check (a change beside its
-    deployment), the one primary member dated at the same instant, when exactly one is."""
-    key = (member.kind, member.ref)
-    if key in merged or member.kind == primary:
-        return key
-    same = [k for k, m in merged.items() if k[0] == primary and m.at == member.at]
-    return same[0] if len(same) == 1 else key
 
 
 def _merge(seen: Member, other: Member) -> Member:
