@@ -59,8 +59,11 @@ def statement_id(control_id: str) -> str:
 
 
 def prop(name: str, value: object, *, cls: str | None = None) -> Json:
-    """One property in our namespace (OSCAL names outside its own list need a namespace)."""
-    data: Json = {"name": name, "ns": NS, "value": str(value)}
+    """One property in our namespace (OSCAL names outside its own list need a namespace).
+
+    Whitespace runs become one space: OSCAL property values are single-line and trimmed.
+    """
+    data: Json = {"name": name, "ns": NS, "value": " ".join(str(value).split())}
     if cls is not None:
         data["class"] = cls
     return data

@@ -74,3 +74,7 @@ def test_props_carry_our_namespace_and_skip_blank_values() -> None:
         "class": "c",
     }
     assert [p["value"] for p in props("owner", ["a", "", " ", "b"])] == ["a", "b"]
+
+
+def test_property_values_are_single_line_and_trimmed() -> None:
+    assert prop("endpoint", "  a\n b\tc ")["value"] == "a b c"
