@@ -146,6 +146,8 @@ def _run(  # noqa: PLR0917
     window: Window | None,
     progress: Progress | None,
 ) -> list[Collected]:
+    for check_id in sorted({j.check_id for j in jobs}):
+        get_check(check_id)  # a check the registry lacks stops the run before any runs
     memo: dict[str, Any] = {}
     contexts: dict[datetime, CheckContext] = {}
     # Checks about other checks' results run second, once this run's results are stored.
