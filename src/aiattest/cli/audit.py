@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from aiattest.cli import audit_package
 from aiattest.cli.evidence import ControlsOpt, open_evidence, results_table
 from aiattest.cli.governance import JsonOpt, OrgOpt
 from aiattest.cli.output import console, print_json
@@ -18,7 +19,9 @@ app = typer.Typer(help="Auditor requests: populations and samples.", no_args_is_
 @app.command()
 def sample(  # noqa: PLR0917 - typer maps each parameter to an option
     ctx: typer.Context,
-    window: Annotated[str, typer.Option("--window", help="The period audited, FROM..TO.")],
+    window: Annotated[
+        str, typer.Option("--window", metavar="FROM..TO", help="The period audited.")
+    ],
     seed: Annotated[str, typer.Option("--seed", help="Seed of the draw (the auditor's).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Directory to write the CSVs to.")],
     control: ControlsOpt = None,
@@ -42,3 +45,7 @@ def sample(  # noqa: PLR0917 - typer maps each parameter to an option
     columns = ("control", "frequency", "automation", "population", "sample_size")
     results_table("populations and samples", rows, columns)
     console.print(f"{len(rows)} control(s) written to {out}", markup=False)
+
+
+app.command("package")(audit_package.package)
+app.command("verify")(audit_package.verify)

@@ -35,7 +35,8 @@ app = typer.Typer(
 )
 
 ControlsOpt = Annotated[
-    list[str] | None, typer.Option("--control", "-c", help="A control id (repeatable).")
+    list[str] | None,
+    typer.Option("--control", "-c", metavar="ID", help="A control id (repeatable)."),
 ]
 
 
@@ -101,15 +102,20 @@ def collect(  # noqa: PLR0917 - typer maps each parameter to an option
     ctx: typer.Context,
     control: ControlsOpt = None,
     at: Annotated[
-        str | None, typer.Option("--at", help="As-of time or date (default now).")
+        str | None,
+        typer.Option(
+            "--at", metavar="TIME", help="As-of ISO time, or date (its end); default now, UTC."
+        ),
     ] = None,
     window: Annotated[
-        str | None, typer.Option("--window", help="Back-fill every period of FROM..TO.")
+        str | None,
+        typer.Option("--window", metavar="FROM..TO", help="Back-fill every period of it."),
     ] = None,
     org: OrgOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Run the checks of every automated control (or of --control) and store the results."""
+    """Run the checks of every automated control (or of --control) and store the results;
+    exits 1 when any run did not pass."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from aiattest.assess import Window
