@@ -58,12 +58,17 @@ def statement_id(control_id: str) -> str:
     return f"{control_token(control_id)}_smt"
 
 
+def line(text: str) -> str:
+    """``text`` on one trimmed line: OSCAL titles, names and property values are single-line."""
+    return " ".join(text.split())
+
+
 def prop(name: str, value: object, *, cls: str | None = None) -> Json:
     """One property in our namespace (OSCAL names outside its own list need a namespace).
 
     Whitespace runs become one space: OSCAL property values are single-line and trimmed.
     """
-    data: Json = {"name": name, "ns": NS, "value": " ".join(str(value).split())}
+    data: Json = {"name": name, "ns": NS, "value": line(str(value))}
     if cls is not None:
         data["class"] = cls
     return data
@@ -101,7 +106,7 @@ def metadata(title: str, generated_at: datetime, body: Json, **extra: Any) -> Js
     """The metadata of a document: title, last-modified, version, oscal-version, then
     ``extra`` fields (roles, parties, ...) under their OSCAL names."""
     data: Json = {
-        "title": title,
+        "title": line(title),
         "last-modified": timestamp(generated_at),
         "version": fingerprint({"title": title, **extra, "body": body}),
         "oscal-version": OSCAL_VERSION,

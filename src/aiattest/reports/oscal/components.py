@@ -21,6 +21,7 @@ from aiattest.reports.oscal.common import (
     Uuids,
     control_token,
     document,
+    line,
     metadata,
     prop,
     props,
@@ -29,8 +30,9 @@ from aiattest.reports.oscal.model import Inventory
 
 GATEWAY = "aiattest-gateway"
 """Key of the aiattest gateway component."""
-_MODEL_STATES = {"production": "operational", "retired": "disposition"}
-"""Model lifecycle state → OSCAL operational state (anything else is under development)."""
+_MODEL_STATES = {"production": "operational", "deprecated": "operational", "retired": "disposition"}
+"""Model lifecycle state → OSCAL operational state (anything else is under development);
+a deprecated model still serves traffic while it is phased out."""
 
 
 class KindAssignment(BaseModel):
@@ -77,8 +79,9 @@ def load_assignments() -> Assignments:
 class Component:
     """One component as both the component definition and the plan describe it."""
 
-    key: str
-    """Stable key the component's UUID derives from (``model:support-llm@gpt-4o``)."""
+    key: tuple[str, ...]
+    """Stable ids the component's UUID derives from (``("model", name, version)``): kept
+    apart rather than joined, since register names may contain ``@``."""
     type: str
     """OSCAL component type: ``software``, ``service``, ``system``."""
     title: str
@@ -118,7 +121,7 @@ def build_components(inventory: Inventory, catalog: Catalog) -> list[Component]:
         ]
         found.append(
             Component(
-                f"system:{system.name}",
+                ("system", system.name),
                 "system",
                 system.name,
                 system.description or f"The AI system {system.name}.",
@@ -144,7 +147,7 @@ def build_components(inventory: Inventory, catalog: Catalog) -> list[Component]:
         ]
         found.append(
             Component(
-                f"model:{model.key}",
+                ("model", model.name, model.version),
                 "software" if model.self_hosted else "service",
                 model.key,
                 model.purpose or f"The model {model.key}.",
@@ -168,7 +171,7 @@ def build_components(inventory: Inventory, catalog: Catalog) -> list[Component]:
         )
         found.append(
             Component(
-                f"knowledge-base:{kb.name}",
+                ("knowledge-base", kb.name),
                 "software",
                 f"RAG pipeline {kb.name}",
                 description,
@@ -189,7 +192,7 @@ def _gateway(assign: KindAssignment) -> Component:
         "per request to the tamper-evident ledger."
     )
     return Component(
-        GATEWAY,
+        (GATEWAY,),
         "software",
         "aiattest gateway",
         description,
@@ -227,22 +230,22 @@ def component_definition(inventory: Inventory, catalog: Catalog, generated_at: d
     for component in build_components(inventory, catalog):
         requirements = [
             {
-                "uuid": uuids("component-requirement", component.key, control),
+                "uuid": uuids("component-requirement", *component.key, control),
                 "control-id": control_token(control),
                 "description": implementation_statement(component, catalog, control),
             }
             for control in component.controls
         ]
         entry: Json = {
-            "uuid": uuids("component", component.key),
+            "uuid": uuids("component", *component.key),
             "type": component.type,
-            "title": component.title,
+            "title": line(component.title),
             "description": component.description,
-            "purpose": component.purpose,
+            "purpose": line(component.purpose),
             "props": list(component.props),
             "control-implementations": [
                 {
-                    "uuid": uuids("control-implementation", component.key),
+                    "uuid": uuids("control-implementation", *component.key),
                     "source": PROFILE_FILE,
                     "description": f"Controls of the aiattest profile that {component.title} "
                     "carries.",

@@ -15,6 +15,7 @@ from aiattest.reports.oscal.common import (
     day_end,
     day_start,
     document,
+    line,
     metadata,
     prop,
     statement_id,
@@ -99,7 +100,7 @@ def _finding(
     related = sorted({r.ledger_index for r in results})
     return {
         "uuid": uuids("finding", control_id),
-        "title": control.title,
+        "title": line(control.title),
         "description": f"Latest result of each check: {lines}. {passed} of {len(results)} "
         "results in the window passed.",
         "props": [

@@ -8,7 +8,15 @@ from datetime import datetime
 
 from aiattest.catalog import Catalog
 from aiattest.reports.oscal.catalog import PROFILE_FILE
-from aiattest.reports.oscal.common import Json, Uuids, control_token, document, metadata, prop
+from aiattest.reports.oscal.common import (
+    Json,
+    Uuids,
+    control_token,
+    document,
+    line,
+    metadata,
+    prop,
+)
 from aiattest.reports.oscal.components import (
     Component,
     build_components,
@@ -35,8 +43,9 @@ _ROLE_TEXT = {
 
 
 def _data_classes(inventory: Inventory) -> list[str]:
-    found = {c for s in inventory.systems for c in s.data_classes}
+    found = {line(c) for s in inventory.systems for c in s.data_classes}
     found |= {d.classification for d in inventory.datasets}
+    found.discard("")
     if any(d.contains_pii for d in inventory.datasets):
         found.add("personal")
     return sorted(found)
@@ -48,7 +57,7 @@ def _information_types(inventory: Inventory, uuids: Uuids) -> tuple[list[Json], 
     types: list[Json] = []
     highest = [0, 0, 0]
     for data_class in _data_classes(inventory) or ["internal"]:
-        systems = [s for s in inventory.systems if data_class in s.data_classes]
+        systems = [s for s in inventory.systems if data_class in map(line, s.data_classes)]
         confidentiality = _CONFIDENTIALITY.get(data_class, 1)
         # Decisions about people make wrong data harmful, so integrity rises with them.
         integrity = 1 if any(s.automated_decisions for s in systems) else 0
@@ -59,7 +68,7 @@ def _information_types(inventory: Inventory, uuids: Uuids) -> tuple[list[Json], 
         types.append(
             {
                 "uuid": uuids("information-type", data_class),
-                "title": f"{data_class.capitalize()} data",
+                "title": line(f"{data_class.capitalize()} data"),
                 "description": f"Data classified {data_class}, handled by {users}.",
                 "props": [prop("data-class", data_class)],
                 "confidentiality-impact": {"base": _LEVELS[confidentiality]},
@@ -91,7 +100,7 @@ def _characteristics(inventory: Inventory, uuids: Uuids) -> Json:
     )
     return {
         "system-ids": [{"identifier-type": "https://ietf.org/rfc/rfc4122", "id": uuids("system")}],
-        "system-name": f"{inventory.name} AI systems",
+        "system-name": line(f"{inventory.name} AI systems"),
         "system-name-short": inventory.slug,
         "description": description,
         "security-sensitivity-level": _LEVELS[max(highest)],
@@ -108,11 +117,11 @@ def _characteristics(inventory: Inventory, uuids: Uuids) -> Json:
 
 def _component_json(component: Component, uuids: Uuids) -> Json:
     return {
-        "uuid": uuids("component", component.key),
+        "uuid": uuids("component", *component.key),
         "type": component.type,
-        "title": component.title,
+        "title": line(component.title),
         "description": component.description,
-        "purpose": component.purpose,
+        "purpose": line(component.purpose),
         **({"props": list(component.props)} if component.props else {}),
         "status": {"state": component.state},
     }
@@ -124,16 +133,16 @@ def _implementation(
     this_system: Json = {
         "uuid": uuids("component", THIS_SYSTEM),
         "type": THIS_SYSTEM,
-        "title": f"{inventory.name} AI systems",
+        "title": line(f"{inventory.name} AI systems"),
         "description": "The organisation's AI estate as a whole: people, policies and "
         "processes that carry the controls no single component does.",
         "status": {"state": "operational"},
     }
     vendors = [
         {
-            "uuid": uuids("component", f"vendor:{v.name}"),
+            "uuid": uuids("component", "vendor", v.name),
             "type": "service",
-            "title": v.name,
+            "title": line(v.name),
             "description": f"Sub-service organisation ({v.kind}): {', '.join(v.services)}."
             if v.services
             else f"Sub-service organisation ({v.kind}).",
@@ -166,8 +175,8 @@ def _requirements(
     for control in catalog.controls:
         statements = [
             {
-                "component-uuid": uuids("component", c.key),
-                "uuid": uuids("by-component", control.id, c.key),
+                "component-uuid": uuids("component", *c.key),
+                "uuid": uuids("by-component", control.id, *c.key),
                 "description": implementation_statement(c, catalog, control.id),
             }
             for c in by_control.get(control.id, [])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aiattest.catalog import Catalog
+from aiattest.reports.oscal import ModelFacts
 from aiattest.reports.oscal.common import Uuids
 from aiattest.reports.oscal.components import (
     GATEWAY,
@@ -106,3 +107,11 @@ def test_component_uuids_derive_from_organisation_and_key(catalog: Catalog) -> N
     assert states["help-llm@v1"] == "operational"
     assert states["scorer@4.1"] == "disposition"
     assert states["scorer@4.2"] == "under-development"
+
+
+def test_models_whose_keys_print_alike_keep_distinct_uuids(catalog: Catalog) -> None:
+    twins = (ModelFacts("a@1", "2", "openai"), ModelFacts("a", "1@2", "openai"))
+    doc = component_definition(inventory(models=twins), catalog, GENERATED_AT)
+    models = [c for c in doc["component-definition"]["components"] if c["title"] == "a@1@2"]
+    assert len(models) == 2
+    assert models[0]["uuid"] != models[1]["uuid"]
