@@ -146,7 +146,13 @@ class Scheduler:
             controls = self.runnable()
             with self.db.session() as session:
                 orgs = list(session.scalars(select(Organisation.id).order_by(Organisation.slug)))
-            return {org: self._run_org(org, controls) for org in orgs}
+            ran: dict[uuid.UUID, list[runner.Collected]] = {}
+            for org in orgs:
+                try:
+                    ran[org] = self._run_org(org, controls)
+                except Exception:  # one organisation's failure must not starve the others
+                    log.exception("evidence scheduler failed for organisation %s", org)
+            return ran
 
     def _run_org(self, org: uuid.UUID, controls: Sequence[Control]) -> list[runner.Collected]:
         now = self.clock()
