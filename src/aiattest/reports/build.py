@@ -59,7 +59,9 @@ def choose_format(report: str, requested: str | None, output: Path | None) -> st
     allowed = REPORTS[report]
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
     suffix = {"htm": "html", "markdown": "md"}.get(suffix, suffix)
-    chosen = (requested or "").lower() or (suffix if suffix in allowed else "") or allowed[0]
+    # A suffix that names another format is a mistake; an unknown one (.txt) is not.
+    from_suffix = suffix if suffix in _ALL_FORMATS else ""
+    chosen = (requested or "").lower() or from_suffix or allowed[0]
     if chosen not in allowed:
         raise InputError(f"the {report} report comes as {' or '.join(allowed)}, not {chosen!r}")
     if requested and suffix in _ALL_FORMATS and suffix != chosen:

@@ -4,7 +4,7 @@ control matrix need beyond the assessment itself."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,14 +28,13 @@ def result_points(
             CheckResultRow.period_end >= window.start, CheckResultRow.period_end <= window.end
         )
     query = query.order_by(CheckResultRow.period_end, CheckResultRow.control_id)
-    return tuple(_points(session.execute(query).tuples()))
+    return tuple(_point(day, status, control) for day, status, control in session.execute(query))
 
 
-def _points(rows: Iterable[tuple[object, str, str]]) -> Iterable[ResultPoint]:
-    for day, status, control in rows:
-        try:
-            outcome = Outcome(status)
-        except ValueError as e:
-            # The runner only writes pass/fail/exception; anything else is a damaged row.
-            raise StoreError(f"check result for {control} has unknown status {status!r}") from e
-        yield ResultPoint(day, outcome, control)  # type: ignore[arg-type]
+def _point(day: date, status: str, control: str) -> ResultPoint:
+    try:
+        outcome = Outcome(status)
+    except ValueError as e:
+        # The runner only writes pass/fail/exception; anything else is a damaged row.
+        raise StoreError(f"check result for {control} has unknown status {status!r}") from e
+    return ResultPoint(day, outcome, control)
