@@ -51,7 +51,7 @@ def export_cmd(  # noqa: PLR0917 - typer maps each parameter to an option
     """Export the catalog, profile, components, security plan and test results as OSCAL."""
     from aiattest.assess import Window
     from aiattest.catalog import load_catalog
-    from aiattest.reports.oscal import export_oscal
+    from aiattest.reports.oscal import OSCAL_VERSION, export_oscal
 
     parsed = Window.parse(window) if window else None
     generated_at = _moment(timestamp)
@@ -70,7 +70,7 @@ def export_cmd(  # noqa: PLR0917 - typer maps each parameter to an option
         "observations": done.observations,
         "findings": done.findings,
         "window": f"{done.window.start}..{done.window.end}" if done.window else None,
-        "oscal_version": "1.1.2",
+        "oscal_version": OSCAL_VERSION,
     }
     if as_json:
         print_json(summary)

@@ -72,6 +72,7 @@ def test_export_writes_five_files(northwind: None, tmp_path: Path) -> None:
     assert summary["components"] == 7  # gateway, 2 systems, 3 models, 1 knowledge base
     assert summary["observations"] == 1
     assert summary["findings"] == 1
+    assert summary["oscal_version"] == "1.1.2"
     results = json.loads((out / "assessment-results.json").read_text("utf-8"))
     (outcome,) = results["assessment-results"]["results"]
     (finding,) = outcome["findings"]
