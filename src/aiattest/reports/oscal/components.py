@@ -26,7 +26,7 @@ from aiattest.reports.oscal.common import (
     prop,
     props,
 )
-from aiattest.reports.oscal.model import Inventory
+from aiattest.reports.oscal.model import Inventory, KnowledgeBaseFacts, ModelFacts, SystemFacts
 
 GATEWAY = "aiattest-gateway"
 """Key of the aiattest gateway component."""
@@ -108,80 +108,81 @@ def build_components(inventory: Inventory, catalog: Catalog) -> list[Component]:
     unknown = sorted(c for c in assign.control_ids() if c not in {x.id for x in catalog.controls})
     if unknown:
         raise CatalogError(f"components.yaml names controls the catalog lacks: {unknown}")
-    found = [_gateway(assign.gateway)]
-    for system in inventory.systems:
-        extra = assign.system.automated_decisions if system.automated_decisions else ()
-        facts = [
-            *props("part", system.parts),
-            *props("data-class", system.data_classes),
-            prop("sla-tier", system.sla_tier),
-            prop("automated-decisions", str(system.automated_decisions).lower()),
-            *props("owner", system.owners),
-            *props("endpoint", system.endpoints),
-        ]
-        found.append(
-            Component(
-                ("system", system.name),
-                "system",
-                system.name,
-                system.description or f"The AI system {system.name}.",
-                f"AI system {system.name}",
-                tuple(facts),
-                (*assign.system.controls, *extra),
-                assign.system.statement,
-            )
-        )
-    for model in inventory.models:
-        facts = [
-            prop("model-name", model.name),
-            prop("model-version", model.version),
-            prop("provider", model.provider),
-            prop("self-hosted", str(model.self_hosted).lower()),
-            *props("system", [model.system or ""]),
-            *props("risk-tier", [model.risk_tier]),
-            prop("lifecycle-status", model.status),
-            *props("owner", model.owners),
-            *props("training-data", model.training_data),
-            *props("eval-data", model.eval_data),
-            *props("rag-data", model.rag_data),
-        ]
-        found.append(
-            Component(
-                ("model", model.name, model.version),
-                "software" if model.self_hosted else "service",
-                model.key,
-                model.purpose or f"The model {model.key}.",
-                f"Model {model.key} served by {model.provider}",
-                tuple(facts),
-                assign.model.controls,
-                assign.model.statement,
-                _MODEL_STATES.get(model.status, "under-development"),
-            )
-        )
-    for kb in inventory.knowledge_bases:
-        facts = [
-            prop("documents", kb.documents),
-            prop("chunks", kb.chunks),
-            *props("dataset", kb.datasets),
-            *props("system", kb.systems),
-        ]
-        description = (
-            f"Retrieval pipeline over the knowledge base {kb.name}: {kb.documents} documents "
-            f"in {kb.chunks} chunks, each registered with its source, version and hash."
-        )
-        found.append(
-            Component(
-                ("knowledge-base", kb.name),
-                "software",
-                f"RAG pipeline {kb.name}",
-                description,
-                f"Retrieval for {', '.join(kb.systems) or kb.name}",
-                tuple(facts),
-                assign.knowledge_base.controls,
-                assign.knowledge_base.statement,
-            )
-        )
-    return found
+    return [
+        _gateway(assign.gateway),
+        *(_system(s, assign.system) for s in inventory.systems),
+        *(_model(m, assign.model) for m in inventory.models),
+        *(_knowledge_base(k, assign.knowledge_base) for k in inventory.knowledge_bases),
+    ]
+
+
+def _system(system: SystemFacts, assign: KindAssignment) -> Component:
+    facts = (
+        *props("part", system.parts),
+        *props("data-class", system.data_classes),
+        prop("sla-tier", system.sla_tier),
+        prop("automated-decisions", str(system.automated_decisions).lower()),
+        *props("owner", system.owners),
+        *props("endpoint", system.endpoints),
+    )
+    extra = assign.automated_decisions if system.automated_decisions else ()
+    return Component(
+        key=("system", system.name),
+        type="system",
+        title=system.name,
+        description=system.description.strip() or f"The AI system {system.name}.",
+        purpose=f"AI system {system.name}",
+        props=facts,
+        controls=(*assign.controls, *extra),
+        statement=assign.statement,
+    )
+
+
+def _model(model: ModelFacts, assign: KindAssignment) -> Component:
+    facts = (
+        *props("model-name", [model.name]),
+        *props("model-version", [model.version]),
+        *props("provider", [model.provider]),
+        prop("self-hosted", str(model.self_hosted).lower()),
+        *props("system", [model.system or ""]),
+        *props("risk-tier", [model.risk_tier]),
+        *props("lifecycle-status", [model.status]),
+        *props("owner", model.owners),
+        *props("training-data", model.training_data),
+        *props("eval-data", model.eval_data),
+        *props("rag-data", model.rag_data),
+    )
+    return Component(
+        key=("model", model.name, model.version),
+        type="software" if model.self_hosted else "service",
+        title=model.key,
+        description=model.purpose.strip() or f"The model {model.key}.",
+        purpose=f"Model {model.key} served by {model.provider}",
+        props=facts,
+        controls=assign.controls,
+        statement=assign.statement,
+        state=_MODEL_STATES.get(model.status, "under-development"),
+    )
+
+
+def _knowledge_base(kb: KnowledgeBaseFacts, assign: KindAssignment) -> Component:
+    facts = (
+        prop("documents", kb.documents),
+        prop("chunks", kb.chunks),
+        *props("dataset", kb.datasets),
+        *props("system", kb.systems),
+    )
+    return Component(
+        key=("knowledge-base", kb.name),
+        type="software",
+        title=f"RAG pipeline {kb.name}",
+        description=f"Retrieval pipeline over the knowledge base {kb.name}: {kb.documents} "
+        f"documents in {kb.chunks} chunks, each registered with its source, version and hash.",
+        purpose=f"Retrieval for {', '.join(kb.systems) or kb.name}",
+        props=facts,
+        controls=assign.controls,
+        statement=assign.statement,
+    )
 
 
 def _gateway(assign: KindAssignment) -> Component:
@@ -192,14 +193,14 @@ def _gateway(assign: KindAssignment) -> Component:
         "per request to the tamper-evident ledger."
     )
     return Component(
-        (GATEWAY,),
-        "software",
-        "aiattest gateway",
-        description,
-        "Runtime enforcement and evidence for AI requests",
-        (prop("version", __version__),),
-        assign.controls,
-        assign.statement,
+        key=(GATEWAY,),
+        type="software",
+        title="aiattest gateway",
+        description=description,
+        purpose="Runtime enforcement and evidence for AI requests",
+        props=(prop("version", __version__),),
+        controls=assign.controls,
+        statement=assign.statement,
     )
 
 

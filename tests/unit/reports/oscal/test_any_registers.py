@@ -39,7 +39,7 @@ systems = st.builds(
 models = st.builds(
     ModelFacts,
     name=names,
-    version=texts.filter(str.strip),
+    version=st.text(min_size=1, max_size=30),
     provider=names,
     system=st.none() | names,
     self_hosted=st.booleans(),
