@@ -218,3 +218,20 @@ def test_a_file_in_the_way_is_refused(world: World, tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(InputError, match="not a directory"):
         _export(world, blocker)
+
+
+@SQLITE_ONLY
+def test_trestle_resolves_the_profile_to_every_control(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trestle.core.profile_resolver import ProfileResolver
+
+    out = tmp_path / "oscal"
+    _export(world, out)
+    workspace = tmp_path / "trestle"
+    (workspace / ".trestle").mkdir(parents=True)
+    # trestle reads a relative import href from the working directory.
+    monkeypatch.chdir(out)
+    resolved = ProfileResolver.get_resolved_profile_catalog(workspace, str(out / "profile.json"))
+    controls = [c for g in resolved.groups or [] for c in g.controls or []]
+    assert sorted(c.id for c in controls) == sorted(c.id for c in world.catalog.controls)
