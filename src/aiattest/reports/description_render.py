@@ -171,6 +171,12 @@ def _subservice(d: SystemDescription) -> list[str]:
                 f"- **{md(c.id)}** {md(c.description)}{_criteria(c.criteria)}" for c in v.csocs
             ]
             lines.append("")
+    notes = [(v.name, f) for v in d.vendors for f in v.findings]
+    if notes:
+        intro = f"What weakens reliance on a vendor on {d.as_of.isoformat()} (vendor review):"
+        lines += ["#### Reliance notes", "", intro, ""]
+        lines += [f"- {md(name)}: {md(finding)}" for name, finding in notes]
+        lines.append("")
     return lines
 
 

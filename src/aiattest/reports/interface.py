@@ -218,6 +218,9 @@ class VendorEntry:
     """What we rely on the vendor to do."""
     cuecs: tuple[Complementary, ...]
     """What our customers must do because of it."""
+    findings: tuple[str, ...] = ()
+    """What weakens reliance on it on the as-of day (stale report, no DPA, ...), with
+    severity and code, from the vendor review."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,7 @@ def gap_reasons(gap: Gap, limit: int = 5) -> tuple[str, ...]:
     if gap.exceptions:
         shown = ", ".join(gap.exceptions[:limit])
         more = f" and {len(gap.exceptions) - limit} more" if len(gap.exceptions) > limit else ""
-        out.append(f"{len(gap.exceptions)} period(s) without passing evidence: {shown}{more}")
+        out.append(f"exception periods: {shown}{more}")
     return tuple(out)
 
 

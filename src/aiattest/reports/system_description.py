@@ -19,8 +19,11 @@ from sqlalchemy.orm import Session
 
 from aiattest.assess.periods import Window
 from aiattest.errors import NotFoundError
-from aiattest.governance import model_card, policies
+from aiattest.governance import model_card, policies, registers
 from aiattest.governance.changes import production_deployments
+from aiattest.governance.risk import TIER_POLICIES
+from aiattest.governance.schemas import Spec, VendorSpec
+from aiattest.governance.vendors import vendor_findings
 from aiattest.reports.interface import (
     Appendix,
     Complementary,
@@ -73,7 +76,7 @@ def build_description(
         datasets=_datasets(session, org),
         roles=_roles(session, org),
         processes=_processes(session, org, as_of, window),
-        vendors=_vendors(session, org),
+        vendors=_vendors(session, org, as_of),
         model_cards=tuple(_card(session, org, m) for m in models),
         policies=_policies(session, org),
         window=(window.start, window.end) if window is not None else None,
@@ -121,10 +124,11 @@ def _roles(session: Session, org: uuid.UUID) -> tuple[tuple[str, int], ...]:
     return tuple(sorted(counts.items()))
 
 
-def _vendors(session: Session, org: uuid.UUID) -> tuple[VendorEntry, ...]:
+def _vendors(session: Session, org: uuid.UUID, as_of: date) -> tuple[VendorEntry, ...]:
     rows = session.scalars(
         select(Vendor).where(Vendor.organisation_id == org).order_by(Vendor.name)
     )
+    kind = registers.REGISTERS["vendors"]
     return tuple(
         VendorEntry(
             name=v.name,
@@ -135,9 +139,15 @@ def _vendors(session: Session, org: uuid.UUID) -> tuple[VendorEntry, ...]:
             soc2_period_end=v.soc2_period_end,
             csocs=tuple(_complementary(c) for c in v.csocs or ()),
             cuecs=tuple(_complementary(c) for c in v.cuecs or ()),
+            findings=_findings(registers.spec_of(kind, v), as_of),
         )
         for v in rows
     )
+
+
+def _findings(spec: Spec, as_of: date) -> tuple[str, ...]:
+    assert isinstance(spec, VendorSpec)  # the vendor register's spec
+    return tuple(f"{f.message} ({f.severity}, {f.code})" for f in vendor_findings(spec, as_of))
 
 
 def _complementary(data: dict[str, Any]) -> Complementary:
@@ -162,10 +172,13 @@ def _processes(
     states = Counter(
         session.scalars(select(Change.state).where(Change.organisation_id == org)).all()
     )
+    approvals = ", ".join(
+        f"{p.required_approvals} for {tier.value}-risk" for tier, p in TIER_POLICIES.items()
+    )
     change = (
         "Changes to models, prompts and configuration are proposed, evaluated against the "
-        "eval-suite gate, approved by people other than the requester (two approvals for "
-        "high-risk models, one otherwise), staged and then promoted. "
+        "eval-suite gate, approved by people other than the requester (approvals needed: "
+        f"{approvals} models), staged and then promoted. "
         f"The change register holds {sum(states.values())} change(s); "
         f"{len(deployments)} promotion(s) to production {span}; "
         f"{states.get('rolled_back', 0)} change(s) currently rolled back."

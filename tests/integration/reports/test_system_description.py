@@ -72,6 +72,9 @@ def test_description_lists_vendors_models_policies_and_people(northwind: World) 
     assert "1 incident(s) opened from 2026-08-01 to 2026-10-31 (1 sev3); 0 still open" in text
     assert "0 review(s) opened" in text
     assert "for the period 2026-08-01 to 2026-10-31" in text
+    # The vendor review's findings on the as-of day: Anthropic's report has no bridge letter.
+    assert "- anthropic: no bridge letter covers 2026-03-31 to 2026-11-01 (medium, V4)" in markdown
+    assert "openai:" not in markdown  # its bridge letter runs to the end of 2026
 
 
 @SQLITE_ONLY

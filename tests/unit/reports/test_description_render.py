@@ -71,7 +71,17 @@ def description() -> SystemDescription:
                 (Complementary("CSOC-1", "Restricts access <img src=x>.", ("CC6.1",)),),
                 (Complementary("CUEC-1", "Customers keep keys secret.", ()),),
             ),
-            VendorEntry("pinecone", "vector-db", (), "inclusive", "none", None, (), ()),
+            VendorEntry(
+                "pinecone",
+                "vector-db",
+                (),
+                "inclusive",
+                "none",
+                None,
+                (),
+                (),
+                ("no SOC 2 report: reliance needs other assurance (high, V1)",),
+            ),
         ),
         model_cards=(Appendix(anchor("model-card", "bot", "v1"), "Model Card for bot (v1)", CARD),),
         policies=(
@@ -102,6 +112,7 @@ def test_markdown_sections_lists_and_links() -> None:
     )
     assert '<a id="model-card-bot-v1"></a>' in text
     assert "| operator | 3 |" in text
+    assert "- pinecone: no SOC 2 report: reliance needs other assurance (high, V1)" in text
     # A pipe or a line break in register text must not split a table row.
     assert "Answers \\| questions fast" in text
 
@@ -156,6 +167,7 @@ def test_empty_registers_say_so() -> None:
     text = render_markdown(empty)
     assert "No model is in production." in text
     assert "No CUECs are recorded." in text
+    assert "Reliance notes" not in text
     assert text.count("None recorded.") >= 3
 
 

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 
 from pypdf import PdfReader
 
-from aiattest.assess.model import AssessmentType
-from aiattest.reports.readiness import ReadinessHtml, render_html
+from aiattest.assess.model import AssessmentType, Gap
+from aiattest.reports.readiness import ReadinessHtml, gap_reasons, render_html
 from aiattest.reports.readiness_pdf import ReadinessPdf
 from tests.unit.reports.values import HOSTILE, readiness_report
 
@@ -54,7 +54,7 @@ def test_html_parses_with_three_charts_and_every_gap() -> None:
     assert "Acme & Sons: SOC 2 Type II readiness" in text
     assert "observation window 2026-01-01 to 2026-03-31 (90 days)" in text
     assert "Overall readiness 55%" in " ".join(text.split())
-    assert "2 period(s) without passing evidence: 2026-02-01..2026-02-28" in text
+    assert "exception periods: 2026-02-01..2026-02-28, 2026-03-01..2026-03-31" in text
     assert "Type II observation" in text  # the roadmap
 
 
@@ -106,3 +106,12 @@ def test_pdf_opens_with_name_charts_and_gaps() -> None:
 def test_pdf_is_reproducible() -> None:
     report = readiness_report()
     assert ReadinessPdf().export(report) == ReadinessPdf().export(report)
+
+
+def test_gap_reasons_shorten_long_exception_lists() -> None:
+    periods = tuple(f"2026-01-0{d}" for d in range(1, 8))
+    reasons = gap_reasons(Gap("c", "C", 0.1, ("never operated",), "", exceptions=periods))
+    assert reasons == (
+        "never operated",
+        "exception periods: 2026-01-01, 2026-01-02, 2026-01-03, 2026-01-04, 2026-01-05 and 2 more",
+    )
