@@ -50,3 +50,8 @@ def test_every_listed_format_has_an_exporter() -> None:
         exporter("matrix", "pdf")
     rendered = render("readiness", "html", readiness_report())
     assert (rendered.media_type, rendered.content[:15]) == ("text/html", b"<!doctype html>")
+
+
+def test_exporter_writes_the_file(tmp_path: Path) -> None:
+    written = exporter("readiness", "html").write(readiness_report(), tmp_path / "r.html")
+    assert written.read_bytes() == render("readiness", "html", readiness_report()).content

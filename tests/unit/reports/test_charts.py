@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import xml.etree.ElementTree as ET
 from datetime import date, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aiattest.assess import Outcome, Window
 from aiattest.assess.model import CategoryScore, Gap
@@ -90,3 +94,27 @@ def test_gap_chart_escapes_labels() -> None:
     root = _parse(svg)
     assert any(t.text == HOSTILE[:27] + "…" for t in root.iter(f"{SVG}text"))
     assert root.attrib["aria-label"] == "Top 3 gaps by impact"
+
+
+@given(
+    st.lists(
+        st.tuples(st.dates(date(2025, 1, 1), date(2026, 12, 31)), st.sampled_from(list(Outcome))),
+        max_size=60,
+    ),
+    st.dates(date(2025, 1, 1), date(2026, 12, 31)),
+    st.integers(0, 200),
+)
+def test_weekly_counts_keep_every_point_in_the_window(
+    raw: list[tuple[date, Outcome]], start: date, days: int
+) -> None:
+    window = Window(start, start + timedelta(days=days))
+    points = [ResultPoint(day, status) for day, status in raw]
+    weeks = weekly_counts(points, window)
+    inside = [p for p in points if window.start <= p.day <= window.end]
+    assert sum(w.total for w in weeks) == len(inside)
+    assert sum(w.failed for w in weeks) == sum(p.status is Outcome.FAIL for p in inside)
+    assert all(
+        b.week_start - a.week_start == timedelta(weeks=1) for a, b in itertools.pairwise(weeks)
+    )
+    assert weeks[0].week_start <= window.start <= weeks[0].week_start + timedelta(days=6)
+    assert weeks[-1].week_start <= window.end <= weeks[-1].week_start + timedelta(days=6)

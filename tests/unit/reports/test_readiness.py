@@ -62,6 +62,10 @@ def test_html_escapes_register_text() -> None:
     raw = render_html(readiness_report())
     page = outline(raw)
     assert "script" not in page.tags
+    # Self-contained: nothing is fetched when the file is opened.
+    assert not {"link", "img", "iframe", "object"} & set(page.tags)
+    assert "src=" not in raw
+    assert "http://" not in raw.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "b" not in page.tags
     assert "<script>" not in raw
     text = "".join(page.text)
