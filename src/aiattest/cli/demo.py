@@ -22,8 +22,11 @@ def demo(
     port: Annotated[int, typer.Option("--port", help="Port to serve the API on.")] = 8000,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Build a demo AI company, run its traffic through the gateway, collect every check,
-    assess readiness, write the reports, OSCAL and the auditor package, then serve the API."""
+    """Run the main job: a demo AI company end to end, then serve its API.
+
+    Builds the organisation, puts its traffic through the gateway, collects every check,
+    assesses readiness, writes the reports, OSCAL and the auditor package, and verifies it.
+    """
     from aiattest.demo import demo_world, run_demo
     from aiattest.demo.present import render_report, report_json
 

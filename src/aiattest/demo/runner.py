@@ -22,6 +22,7 @@ from aiattest.catalog import load_catalog
 from aiattest.config import Settings
 from aiattest.demo import organisation
 from aiattest.demo.artefacts import upload_artefacts
+from aiattest.demo.outputs import write_outputs
 from aiattest.demo.traffic import TrafficReport, replay
 from aiattest.demo.upstream import FakeProvider
 from aiattest.demo.world import ServedApp, demo_settings
@@ -155,6 +156,12 @@ def run_demo(
         report.assessment = assess_organisation(
             db, catalog, org, kind=AssessmentType.TYPE_2, as_of=today, window=Window(today, today)
         )
+        say("writing the reports, OSCAL, populations and samples, and the auditor package")
+        written = write_outputs(
+            db, ledger, settings, catalog, org, report.assessment, output_dir(settings)
+        )
+        report.outputs = written.paths
+        report.package_verified, report.package_detail = written.verified, written.detail
     finally:
         ledger.close()
         db.dispose()
