@@ -1,12 +1,18 @@
-"""The scheduler inside a served gateway app on loopback, and its guard on SQLite and
-PostgreSQL: one worker runs a tick, the others skip it."""
+"""The scheduler inside a served gateway app on loopback, inside ``aiattest serve`` with two
+workers, and its guard on SQLite and PostgreSQL: one worker runs a tick, the others skip."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from aiattest.catalog import load_catalog
@@ -18,9 +24,12 @@ from aiattest.gateway.keys import create_key
 from aiattest.ledger import EntryKind, Ledger
 from aiattest.roles import Role
 from aiattest.store import Database
+from aiattest.store.models import Organisation
 from aiattest.store.models.evidence import CheckResultRow
 from tests.integration.evidence.conftest import EvidenceEnv
 from tests.integration.gateway.conftest import RecordingSink, ServedApp, migrated_db
+
+SCRIPT = str(Path(sys.executable).with_name("aiattest"))
 
 
 def _rows(db: Database) -> list[tuple[str, str]]:
@@ -76,3 +85,45 @@ def test_only_one_worker_holds_the_guard(env: EvidenceEnv) -> None:
     assert ran is not None
     assert len(ran[env.org]) > 0
     assert second.tick() == {env.org: []}  # nothing due right after
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db", ["postgres"], indirect=True)
+def test_two_serve_workers_run_each_check_once(tmp_path: Path, db: Database) -> None:
+    """Two ``aiattest serve`` workers on one PostgreSQL: the advisory lock lets one run."""
+    config = tmp_path / "aiattest.toml"
+    config.write_text(
+        f'database_url = "{db.url}"\ndata_dir = "{tmp_path / "data"}"\n'
+        "[evidence]\nscheduler_tick_s = 0.3\n"
+    )
+    with db.session() as session:
+        session.add(Organisation(slug="acme", name="Acme"))
+    pairs = {(c.id, k) for c in load_catalog().controls for k in c.checks}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AIATTEST_")}
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    log = tmp_path / "serve.log"
+    with log.open("w") as err:
+        proc = subprocess.Popen(
+            [SCRIPT, "--config", str(config), "serve", "--port", str(port), "--workers", "2"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    try:
+        deadline = time.monotonic() + 90
+        while len(_rows(db)) < len(pairs):
+            assert proc.poll() is None, log.read_text()[-2000:]
+            assert time.monotonic() < deadline, "the scheduler stored no results"
+            time.sleep(0.3)
+        time.sleep(2.0)  # several more ticks of both workers
+        assert sorted(_rows(db)) == sorted(pairs)  # each check once per control, no duplicate
+        assert log.read_text().count("evidence scheduler ran") == 1
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
