@@ -49,7 +49,7 @@ class EvidenceEnv:
 
 
 @pytest.fixture
-def env(db: Database, tmp_path: Path) -> Iterator[EvidenceEnv]:
+def env(db: Database, tmp_path: Path) -> Iterator[EvidenceEnv]:  # noqa: F811 (the fixture)
     """A fresh organisation ``acme`` with its own ledger (SQLite and PostgreSQL)."""
     settings = load_settings(data_dir=tmp_path / "data")
     with db.session() as session:
