@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -63,10 +64,28 @@ class _Stored:
     as_of: datetime
 
 
-def _stored(context: CheckContext) -> dict[str, list[_Stored]]:
+@dataclass(frozen=True, slots=True)
+class History:
+    """One control's stored results, by period."""
+
+    starts: list[date]
+    """First days of the periods that have results, ascending."""
+    by_start: dict[date, list[_Stored]]
+    """Results of each period (every check, every run)."""
+
+    @classmethod
+    def of(cls, results: list[_Stored]) -> History:
+        """Index ``results``."""
+        by_start: dict[date, list[_Stored]] = defaultdict(list)
+        for r in results:
+            by_start[r.period_start].append(r)
+        return cls(sorted(by_start), dict(by_start))
+
+
+def _stored(context: CheckContext) -> dict[str, History]:
     """Every stored result of the organisation by control, as of any time (filtered later)."""
 
-    def load() -> dict[str, list[_Stored]]:
+    def load() -> dict[str, History]:
         query = select(
             CheckResultRow.control_id,
             CheckResultRow.check_id,
@@ -78,7 +97,7 @@ def _stored(context: CheckContext) -> dict[str, list[_Stored]]:
         with context.db.session() as session:
             for row in session.execute(query):
                 out[row[0]].append(_Stored(*row))
-        return dict(out)
+        return {control: History.of(results) for control, results in out.items()}
 
     return context.memo(f"stored-results:{context.organisation_id}", load)
 
@@ -88,41 +107,62 @@ def _catalog(context: CheckContext) -> Catalog:
     return context.memo(f"catalog:{path}", lambda: load_catalog(path))
 
 
-def failing_since(results: list[_Stored]) -> datetime | None:
-    """When the unbroken run of failing periods that ends with the latest period was first
-    seen failing (the earliest ``as_of`` of its failing results), or None when the latest
-    period passed. A period fails when the latest result of any of its checks is not a
-    pass (fail or exception)."""
-    latest: dict[tuple[date, str], _Stored] = {}
+def _period_fails(results: list[_Stored], at: datetime) -> tuple[bool, datetime] | None:
+    """Whether a period failed as of ``at`` (the latest result of any of its checks is not
+    a pass), and when it was first seen failing; None when it had no result by ``at``."""
+    latest: dict[str, _Stored] = {}
     for r in results:
-        key = (r.period_start, r.check_id)
-        if key not in latest or latest[key].as_of < r.as_of:
-            latest[key] = r
-    failing: dict[date, bool] = {}
-    for (start, _), r in latest.items():
-        failing[start] = failing.get(start, False) or r.status != Outcome.PASS
-    streak: set[date] = set()
-    for start in sorted(failing, reverse=True):
-        if not failing[start]:
+        if r.as_of <= at and (r.check_id not in latest or latest[r.check_id].as_of < r.as_of):
+            latest[r.check_id] = r
+    if not latest:
+        return None
+    failed = [r.as_of for r in results if r.as_of <= at and r.status != Outcome.PASS]
+    if all(r.status == Outcome.PASS for r in latest.values()):
+        return False, at
+    return True, min(failed)
+
+
+def failing_since(history: History, at: datetime, horizon: datetime) -> datetime | None:
+    """When the unbroken run of failing periods that ends with the latest period (as of
+    ``at``) was first seen failing, or None when the latest period passed. The walk back
+    stops once the run reaches before ``horizon``: older periods cannot change the verdict,
+    and stopping keeps a back-fill over a year linear."""
+    since = None
+    for i in range(bisect_right(history.starts, at.date()) - 1, -1, -1):
+        verdict = _period_fails(history.by_start[history.starts[i]], at)
+        if verdict is None:
+            continue
+        failed, first_seen = verdict
+        if not failed:
             break
-        streak.add(start)
-    seen = [r.as_of for r in results if r.period_start in streak and r.status != Outcome.PASS]
-    return min(seen, default=None)
+        since = first_seen if since is None else min(since, first_seen)
+        if since < horizon:
+            break
+    return since
 
 
-def _judge(control: Control, results: list[_Stored], at: datetime) -> Item:
+def _judge(control: Control, history: History | None, at: datetime) -> Item:
     frequency = Frequency.DAILY if control.frequency is Frequency.PER_EVENT else control.frequency
     current = period_containing(frequency, at.date())
     previous = period_containing(frequency, current.start - timedelta(days=1))
-    known = [r for r in results if r.as_of <= at]
-    recent = {r.period_start for r in known} & {previous.start, current.start}
+    if history is None:
+        history = History([], {})
+    recent = [
+        r
+        for start in (previous.start, current.start)
+        for r in history.by_start.get(start, ())
+        if r.as_of <= at
+    ]
     problems = []
     if not recent:
         problems.append(f"no result for {previous.start}..{previous.end} or the current period")
-    since = failing_since(known)
-    if since is not None and (at - since).days > MAX_FAILING_DAYS:
-        problems.append(f"failing since {since.date()} ({(at - since).days} days)")
-    note = "; ".join(problems) or f"{len(known)} results; the latest period passed"
+    horizon = at - timedelta(days=MAX_FAILING_DAYS)
+    since = failing_since(history, at, horizon)
+    if since is not None and since < horizon:
+        problems.append(
+            f"failing for more than {MAX_FAILING_DAYS} days (at least since {since.date()})"
+        )
+    note = "; ".join(problems) or "the latest period passed"
     if not problems and since is not None:
         note = f"failing since {since.date()}, within {MAX_FAILING_DAYS} days"
     return Item(control.id, "control", not problems, note=note)
@@ -147,7 +187,7 @@ class ControlResultsCurrent(Check):
         """One item per automated control."""
         stored = _stored(context)
         automated = sorted((c for c in _catalog(context).controls if c.checks), key=lambda c: c.id)
-        items = [_judge(c, stored.get(c.id, []), context.at) for c in automated]
+        items = [_judge(c, stored.get(c.id), context.at) for c in automated]
         return self.result(period, items, empty="the catalog has no automated controls")
 
 
