@@ -3,7 +3,9 @@ proof, inclusion proofs, the manifest's byte form and statement, extra-file path
 
 from __future__ import annotations
 
+import hashlib
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +15,7 @@ from hypothesis import strategies as st
 from aiattest.errors import InputError
 from aiattest.ledger import merkle
 from aiattest.ledger.canonical import canonical_json, format_number
-from aiattest.reports.package import layout
+from aiattest.reports.package import layout, standalone
 from aiattest.reports.package.contents import check_path
 
 json_values = st.recursive(
@@ -156,3 +158,38 @@ def test_unsafe_or_reserved_extra_paths_are_refused(path: str) -> None:
 def test_plain_extra_paths_are_accepted() -> None:
     check_path("populations/keys.csv")
     check_path("oscal/ssp.json")
+
+
+def _entries_file(folder: Path, first: int, end: int) -> tuple[list[bytes], bytes]:
+    bodies = [b'{"kind":"%s","n":%d}' % (b"evidence" if i % 50 == 0 else b"audit_event", i)
+              for i in range(end)]  # fmt: skip
+    data = b"".join(
+        layout.entry_line(i, merkle.leaf_hash(bodies[i]), bodies[i]) for i in range(first, end)
+    )
+    (folder / "ledger").mkdir(exist_ok=True)
+    (folder / layout.ENTRIES).write_bytes(data)
+    return [merkle.leaf_hash(b) for b in bodies], data
+
+
+def test_entries_fold_across_index_widths(tmp_path: Path) -> None:
+    first, end = 95, 10_012  # widths 2, 3, 4 and 5 digits
+    leaves, data = _entries_file(tmp_path, first, end)
+    listed = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    left = [
+        merkle.root_of(leaves[ix << lv : (ix + 1) << lv]) for lv, ix in layout.left_nodes(first)
+    ]
+    stack = layout.Stack(left, first)
+    proven = standalone._entries(layout.Source(tmp_path), listed, first, end, stack)
+    assert stack.root() == merkle.root_of(leaves)
+    assert sorted(proven) == [i for i in range(first, end) if i % 50 == 0]
+
+
+def test_a_bad_entry_line_is_named(tmp_path: Path) -> None:
+    _, data = _entries_file(tmp_path, 0, 300)
+    lines = data.splitlines(keepends=True)
+    lines[123] = lines[123].replace(b'"n":123', b'"n":124')
+    tampered = b"".join(lines)
+    (tmp_path / layout.ENTRIES).write_bytes(tampered)
+    listed = {"sha256": hashlib.sha256(tampered).hexdigest(), "size": len(tampered)}
+    with pytest.raises(layout.PackageError, match=r"entries\.jsonl line 124 \(index 123\)"):
+        standalone._entries(layout.Source(tmp_path), listed, 0, 300, layout.Stack([], 0))
