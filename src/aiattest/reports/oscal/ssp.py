@@ -101,7 +101,7 @@ def _characteristics(inventory: Inventory, uuids: Uuids) -> Json:
     return {
         "system-ids": [{"identifier-type": "https://ietf.org/rfc/rfc4122", "id": uuids("system")}],
         "system-name": line(f"{inventory.name} AI systems"),
-        "system-name-short": inventory.slug,
+        "system-name-short": line(inventory.slug),
         "description": description,
         "security-sensitivity-level": _LEVELS[max(highest)],
         "system-information": {"information-types": types},
@@ -221,7 +221,11 @@ def ssp_document(inventory: Inventory, catalog: Catalog, generated_at: datetime)
     }
     # The users' role-ids must name roles defined in the metadata.
     roles = {"roles": [{"id": u["title"], "title": u["title"]} for u in users]} if users else {}
-    party = {"uuid": uuids("party", "organisation"), "type": "organization", "name": inventory.name}
+    party = {
+        "uuid": uuids("party", "organisation"),
+        "type": "organization",
+        "name": line(inventory.name),
+    }
     meta = metadata(
         f"{inventory.name}: AI system security plan", generated_at, body, **roles, parties=[party]
     )
