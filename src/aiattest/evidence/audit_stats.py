@@ -153,63 +153,72 @@ class Totals:
                 self.last_index[when] = max(index, self.last_index.get(when, -1))
 
 
+_PLAIN_HEAD = b'"decision":"allow","degraded":false,"endpoint":"'
+_PLAIN_TAIL = b'"fallbacks":0,"key_id":'
+_STATUS = b',"status":'
+_ROUTE = b'"route":"'
+
+
 def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditStats:
     """Bucket the audit events of ``tenant`` among ``rows`` (index, ts_ms, canonical
-    body), reading each body once; events of other tenants, or of none, are skipped."""
+    body, in index order), reading each body once; events of other tenants, or of none,
+    are skipped.
+
+    The plain event is recognised from its bytes: in canonical JSON the payload keys come
+    sorted (``attempts``, ``completion_tokens``, ``decision``, ``degraded``, ``endpoint``,
+    ``error_code``, ``fallbacks``, ``findings``, ``key_id``, ... ``route``, ``status``,
+    ``stream``, ``tenant``), so "decision allow, not degraded" followed by "no fallback and
+    no findings" (``fallbacks`` directly followed by ``key_id``) is a fixed pattern, and
+    ``route``, ``status`` and ``tenant`` follow in that order. A quote inside a string is
+    always escaped, so the patterns cannot match inside a value.
+    """
     stats = AuditStats()
-    buckets = stats.buckets
+    by_day: dict[int, dict[str, list[int]]] = {}
     last_index = stats.last_index
     marker = b'"tenant":' + json.dumps(tenant).encode()
     plain_allow = slot(Category.ALL, "allow")
-    route_cache: dict[bytes, str] = {}
+    routes: dict[bytes, str] = {}
+    current_day, day_buckets = -1, {}
     counted = 0
     for index, ts_ms, body in rows:
+        head = body.find(_PLAIN_HEAD)
+        tail = body.find(_PLAIN_TAIL, head) if head >= 0 else -1
+        status_at = body.find(_STATUS, tail) if tail >= 0 else -1
+        if status_at >= 0:
+            if body.find(marker, status_at, status_at + 40 + len(marker)) < 0:
+                continue  # another tenant's event (or an anonymous one)
+            start = body.find(_ROUTE, tail, status_at)
+            raw = body[start + 9 : status_at - 1] if start >= 0 else b""
+            route = routes.get(raw)
+            if route is None and b"\\" not in raw:
+                route = routes[raw] = raw.decode() if raw else NO_ROUTE
+            if route is not None:
+                counted += 1
+                day = ts_ms // DAY_MS
+                last_index[day] = index  # rows come in index order
+                if day != current_day:
+                    current_day, day_buckets = day, by_day.setdefault(day, {})
+                counts = day_buckets.get(route)
+                if counts is None:
+                    counts = day_buckets[route] = [0] * WIDTH
+                counts[REQUESTS] += 1
+                counts[plain_allow] += 1
+                if body[status_at + 10] >= 0x35:  # "5": a 5xx status (statuses are 3 digits)
+                    counts[SERVER_ERRORS] += 1
+                continue
         if marker not in body:
             continue
         counted += 1
         day = ts_ms // DAY_MS
-        if last_index.get(day, -1) < index:
-            last_index[day] = index
-        if (
-            b'"findings"' not in body
-            and b'"fallbacks":0,' in body
-            and b'"decision":"allow"' in body
-            and b'"degraded":true' not in body
-        ):
-            # The common event: only its route and status matter.
-            route = _route(body, route_cache)
-            if route is not None:
-                status_at = body.rfind(b',"status":') + 10
-                key = (day, route)
-                counts = buckets.get(key)
-                if counts is None:
-                    counts = buckets[key] = [0] * WIDTH
-                counts[REQUESTS] += 1
-                counts[plain_allow] += 1
-                if body[status_at] >= 0x35:  # "5": a 5xx status (statuses are 3 digits)
-                    counts[SERVER_ERRORS] += 1
-                continue
+        last_index[day] = index
         _count_parsed(stats, day, json.loads(body)["payload"])
+    for day, day_routes in by_day.items():
+        for route, counts in day_routes.items():
+            mine = stats.buckets.setdefault((day, route), [0] * WIDTH)
+            for i, n in enumerate(counts):
+                mine[i] += n
     stats.events = counted
     return stats
-
-
-def _route(body: bytes, cache: dict[bytes, str]) -> str | None:
-    """The route alias from the canonical bytes; None when it holds an escape (parse it)."""
-    start = body.find(b'"route":"')
-    if start < 0:
-        return NO_ROUTE
-    start += 9
-    end = body.index(b'"', start)
-    raw = body[start:end]
-    known = cache.get(raw)
-    if known is not None:
-        return known
-    if b"\\" in raw:
-        return None
-    route = raw.decode()
-    cache[raw] = route
-    return route
 
 
 def _count_parsed(stats: AuditStats, day: int, payload: dict[str, Any]) -> None:
