@@ -129,6 +129,8 @@ def main() -> None:
         "verify_entries_per_s": int(report.entries / max(library_s, stdlib_s)),
         "goal_met": max(library_s, stdlib_s) <= GOAL_VERIFY_S,
         "python": sys.version.split()[0],
+        # The machine is shared: the 1-minute load average says how busy it was.
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")

@@ -127,6 +127,13 @@ def _check_file(source: L.Source, name: str, listed: dict[str, Any]) -> None:
         raise _fail(name, f"its SHA-256 or size does not match {L.MANIFEST}")
 
 
+def _text(source: L.Source, name: str) -> str:
+    try:
+        return source.read(name).decode("utf-8")
+    except UnicodeDecodeError:
+        raise _fail(name, "not UTF-8 text") from None
+
+
 def _normalise_key(expected: str) -> str:
     if "+" in expected:  # a whole verifier key line
         return L.fingerprint(expected)
@@ -193,7 +200,7 @@ def _inclusion(raw: Any, index: int, size: int, leaf: bytes, root: bytes) -> Non
 
 def _inclusions(source: L.Source, proven: dict[int, Any], size: int, root: bytes) -> int:
     wanted = sorted(proven)
-    lines = source.read(L.INCLUSION).decode("utf-8").splitlines()
+    lines = _text(source, L.INCLUSION).splitlines()
     if len(lines) != len(wanted):
         raise _fail(
             L.INCLUSION,
@@ -229,7 +236,7 @@ def _package_entry(source: L.Source, manifest: dict[str, Any], size: int, root: 
 def _check_results(source: L.Source, proven: dict[int, tuple[bytes, dict[str, Any]]]) -> int:
     """Each check result's items hash to the digest its control_result entry commits to."""
     count = 0
-    for n, line in enumerate(source.read(L.CHECK_RESULTS).decode("utf-8").splitlines(), 1):
+    for n, line in enumerate(_text(source, L.CHECK_RESULTS).splitlines(), 1):
         try:
             row = json.loads(line)
             index = row["ledger_index"]
@@ -281,7 +288,7 @@ def _verify(source: L.Source, expected_key: str | None) -> dict[str, Any]:
     for name in sorted(files):
         if name != L.ENTRIES:  # hashed while its lines are verified
             _check_file(source, name, files[name])
-    vkey_line = source.read(L.PUBLIC_KEY).decode("utf-8")
+    vkey_line = _text(source, L.PUBLIC_KEY)
     try:
         fingerprint = L.fingerprint(vkey_line)
         vkey = lv.parse_vkey(vkey_line)
@@ -293,7 +300,7 @@ def _verify(source: L.Source, expected_key: str | None) -> dict[str, Any]:
     if pinned is not None and pinned != fingerprint:
         raise _fail(L.PUBLIC_KEY, f"key {fingerprint} is not the pinned key {pinned}")
     try:
-        origin, size, root = lv.open_checkpoint(source.read(L.CHECKPOINT).decode("utf-8"), vkey)
+        origin, size, root = lv.open_checkpoint(_text(source, L.CHECKPOINT), vkey)
     except (ValueError, lv.VerifyError) as e:
         raise _fail(L.CHECKPOINT, str(e)) from None
     if not origin == vkey[0] == led["origin"] or size != led["tree_size"] or len(root) != 32:

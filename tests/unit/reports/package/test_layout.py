@@ -193,3 +193,21 @@ def test_a_bad_entry_line_is_named(tmp_path: Path) -> None:
     listed = {"sha256": hashlib.sha256(tampered).hexdigest(), "size": len(tampered)}
     with pytest.raises(layout.PackageError, match=r"entries\.jsonl line 124 \(index 123\)"):
         standalone._entries(layout.Source(tmp_path), listed, 0, 300, layout.Stack([], 0))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 300), st.lists(st.integers(0, 70), max_size=6))
+def test_extend_equals_pushing_leaf_by_leaf(start: int, batches: list[int]) -> None:
+    leaves = _leaves(start + sum(batches))
+    one = layout.Stack([], 0)
+    for leaf in leaves[:start]:
+        one.push(leaf)
+    many = layout.Stack(list(one.hashes), start)
+    at = start
+    for n in batches:
+        many.extend(leaves[at : at + n])
+        for leaf in leaves[at : at + n]:
+            one.push(leaf)
+        at += n
+        assert (many.size, many.hashes) == (one.size, one.hashes)
+    assert many.root() == merkle.root_of(leaves)
