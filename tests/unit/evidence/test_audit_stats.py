@@ -138,19 +138,34 @@ def test_days_follow_utc_midnight_and_totals_take_only_the_asked_days() -> None:
 
 def test_the_byte_fast_path_counts_exactly_what_a_full_parse_counts() -> None:
     rng = random.Random(5)
+    inj = FindingSummary("injection", "PROMPT_INJECTION", 1, 0.99)
+    pii = (FindingSummary("pii", "PERSON", 1, 0.8), FindingSummary("pii", "IP_ADDRESS", 2, 0.7))
+    out = FindingSummary("secrets", "SECRET", 1, 1.0, "output")
+    tool = FindingSummary("tool_policy", "TOOL_NEEDS_APPROVAL", 1, 1.0, "tool")
+    failed = ProviderAttempt("a", "timeout")
     kinds: list[dict[str, object]] = [
         {},
         {"status": 500, "error_code": "internal"},
-        {"decision": "redact", "findings": (FindingSummary("pii", "PERSON", 1, 0.8),)},
-        {"fallbacks": 1, "provider": "b"},
+        {"decision": "redact", "findings": pii},
+        {"status": 400, "decision": "block", "findings": (inj, *pii), "error_code": "x"},
+        {"decision": "block", "findings": (out,)},
+        {"status": 428, "decision": "needs_approval", "findings": (tool,)},
+        {"decision": "flag", "findings": (out, tool), "route": None},
+        {"fallbacks": 1, "provider": "b", "attempts": (failed, ProviderAttempt("b", None))},
+        {"fallbacks": 1, "provider": None, "status": 502, "attempts": (failed,)},
+        {"fallbacks": 2, "provider": "last-resort", "degraded": True},
         {"route": 'we"ird\\route'},
-        {"route": "other"},
+        {"route": "other", "key_id": None},
         {"decision": "flag"},
+        {"tenant": "acme-2"},
     ]
-    events = [ev(i, **rng.choice(kinds)) for i in range(400)]
+    events = [ev(i, **rng.choice(kinds)) for i in range(600)]
     fast = scan_events(rows(*events), "acme")
     slow = AuditStats()
     for _, ts, raw in rows(*events):
-        _count_parsed(slow, ts // DAY_MS, json.loads(raw)["payload"])
+        record = json.loads(raw)["payload"]
+        if record.get("tenant") == "acme":
+            _count_parsed(slow, ts // DAY_MS, record)
+    assert fast.events == sum(c[REQUESTS] for c in slow.buckets.values()) > 300
     assert fast.buckets == slow.buckets
     assert fast.pii == slow.pii
