@@ -102,16 +102,29 @@ def day_of(ts_ms: int) -> date:
 
 @dataclass
 class AuditStats:
-    """Counts of one scan: per (UTC day number, route) a list of :data:`WIDTH` counters."""
+    """Counts of one scan, by UTC day number (days since 1970-01-01) and route."""
 
-    buckets: dict[tuple[int, str], list[int]] = field(default_factory=dict)
-    """(days since 1970-01-01, route) to counters."""
-    pii: dict[tuple[int, str, str, str], int] = field(default_factory=dict)
-    """(day number, route, PII type, decision) to requests with that input PII type."""
+    days: dict[int, dict[str, list[int]]] = field(default_factory=dict)
+    """Day number to route to :data:`WIDTH` counters."""
+    pii: dict[int, dict[tuple[str, str, str], int]] = field(default_factory=dict)
+    """Day number to (route, PII type, decision) to requests with that input PII type."""
     last_index: dict[int, int] = field(default_factory=dict)
     """Day number to the highest ledger index of that day's events."""
     events: int = 0
     """Events counted."""
+
+    @property
+    def buckets(self) -> dict[tuple[int, str], list[int]]:
+        """(day number, route) to counters: the same counts, flat."""
+        return {(d, r): c for d, routes in self.days.items() for r, c in routes.items()}
+
+    def counters(self, day: int, route: str) -> list[int]:
+        """The counters of ``route`` on ``day``, made when missing."""
+        routes = self.days.setdefault(day, {})
+        counts = routes.get(route)
+        if counts is None:
+            counts = routes[route] = [0] * WIDTH
+        return counts
 
 
 @dataclass
@@ -132,25 +145,24 @@ class Totals:
         return sum(c[index] for c in self.routes.values())
 
     def add(self, stats: AuditStats, first_day: int, end_day: int) -> None:
-        """Add the buckets of ``stats`` for day numbers ``first_day <= d < end_day``."""
-        for (d, route), counts in stats.buckets.items():
-            if first_day <= d < end_day:
+        """Add the counts of ``stats`` for day numbers ``first_day <= d < end_day``."""
+        for d in range(first_day, end_day):
+            routes = stats.days.get(d)
+            if routes is None:
+                continue
+            when = day_of(d * DAY_MS)
+            for route, counts in routes.items():
                 mine = self.routes.get(route)
                 if mine is None:
                     self.routes[route] = list(counts)
                 else:
                     for i, n in enumerate(counts):
                         mine[i] += n
-                when = day_of(d * DAY_MS)
                 self.daily[when] = self.daily.get(when, 0) + counts[REQUESTS]
-        for (d, route, kind, decision), n in stats.pii.items():
-            if first_day <= d < end_day:
-                key = (route, kind, decision)
+            for key, n in stats.pii.get(d, {}).items():
                 self.pii[key] = self.pii.get(key, 0) + n
-        for d, index in stats.last_index.items():
-            if first_day <= d < end_day:
-                when = day_of(d * DAY_MS)
-                self.last_index[when] = max(index, self.last_index.get(when, -1))
+            if d in stats.last_index:
+                self.last_index[when] = max(stats.last_index[d], self.last_index.get(when, -1))
 
 
 _PLAIN_HEAD = b'"decision":"allow","degraded":false,"endpoint":"'
@@ -173,8 +185,7 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
     always escaped, so the patterns cannot match inside a value.
     """
     stats = AuditStats()
-    by_day: dict[int, dict[str, list[int]]] = {}
-    last_index = stats.last_index
+    days, last_index = stats.days, stats.last_index
     marker = b'"tenant":' + json.dumps(tenant).encode()
     plain_allow = slot(Category.ALL, "allow")
     routes: dict[bytes, str] = {}
@@ -197,7 +208,7 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
                 day = ts_ms // DAY_MS
                 last_index[day] = index  # rows come in index order
                 if day != current_day:
-                    current_day, day_buckets = day, by_day.setdefault(day, {})
+                    current_day, day_buckets = day, days.setdefault(day, {})
                 counts = day_buckets.get(route)
                 if counts is None:
                     counts = day_buckets[route] = [0] * WIDTH
@@ -212,11 +223,6 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
         day = ts_ms // DAY_MS
         last_index[day] = index
         _count_parsed(stats, day, json.loads(body)["payload"])
-    for day, day_routes in by_day.items():
-        for route, counts in day_routes.items():
-            mine = stats.buckets.setdefault((day, route), [0] * WIDTH)
-            for i, n in enumerate(counts):
-                mine[i] += n
     stats.events = counted
     return stats
 
@@ -224,10 +230,7 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
 def _count_parsed(stats: AuditStats, day: int, payload: dict[str, Any]) -> None:
     """Count one event that has findings, fallbacks or a decision other than allow."""
     route = str(payload.get("route") or NO_ROUTE)
-    key = (day, route)
-    counts = stats.buckets.get(key)
-    if counts is None:
-        counts = stats.buckets[key] = [0] * WIDTH
+    counts = stats.counters(day, route)
     status = int(payload.get("status", 0))
     decision = str(payload.get("decision", "allow"))
     if decision not in _DECISION_INDEX:
@@ -249,8 +252,9 @@ def _count_parsed(stats: AuditStats, day: int, payload: dict[str, Any]) -> None:
         found = categorise(finding)
         seen.update(found)
         if Category.PII in found:
-            pii_key = (day, route, str(finding.get("type", "")), decision)
-            stats.pii[pii_key] = stats.pii.get(pii_key, 0) + 1
+            pii = stats.pii.setdefault(day, {})
+            pii_key = (route, str(finding.get("type", "")), decision)
+            pii[pii_key] = pii.get(pii_key, 0) + 1
     for category in seen:
         counts[slot(category, decision)] += 1
 
@@ -294,12 +298,19 @@ def _scan(context: CheckContext, start: datetime, end: datetime) -> AuditStats:
 
 
 def period_totals(context: CheckContext, period: Period) -> Totals:
-    """The counts of ``period`` as of ``context.at``.
+    """The counts of ``period`` as of ``context.at`` (shared by every check of the run:
+    treat them as read-only).
 
     With a window that holds the period, the whole window is scanned once for the collect
     run and the period's days are taken from it; a day cut short by ``at`` is counted from
     a scan of that day up to ``at``. Without a window, the period itself is scanned.
     """
+    until_ms = _ms(context.until(period))
+    key = f"audit-totals:{context.organisation_id}:{period.start}:{period.end}:{until_ms}"
+    return context.memo(key, lambda: _totals(context, period))
+
+
+def _totals(context: CheckContext, period: Period) -> Totals:
     totals = Totals()
     begin, until = day_start(period.start), context.until(period)
     if until <= begin:

@@ -7,13 +7,13 @@ appended in the sink's own format (``AuditEvent.to_payload()``) at chosen times.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
-from aiattest.assess import Outcome, Period
+from aiattest.assess import Outcome, Period, Window
 from aiattest.config.evidence import EvidenceSettings
 from aiattest.config.gateway import GatewaySettings, ProviderSettings, RouteSettings, RouteTarget
 from aiattest.evidence.checks.traffic import (
@@ -26,6 +26,7 @@ from aiattest.evidence.checks.traffic import (
     GuardSecretsBlocked,
     ToolCallApprovals,
 )
+from aiattest.evidence.interface import CheckContext
 from aiattest.gateway import approvals, create_app
 from aiattest.gateway.audit import AuditEvent, FindingSummary
 from aiattest.gateway.keys import create_key
@@ -294,3 +295,29 @@ def test_approvals_decided_in_time_pass_and_stale_ones_fail(env: EvidenceEnv) ->
     record(env, now, 1, decision="allow", findings=tool)
     allowed = ToolCallApprovals().run(env.context(now + timedelta(hours=1)), period)
     assert [i.ref for i in allowed.failures] == ["chat"]
+
+
+@SQLITE_ONLY
+def test_a_window_is_scanned_once_and_a_day_cut_by_at_is_counted_exactly(
+    env: EvidenceEnv,
+) -> None:
+    record(env, datetime(2026, 6, 14, 9, tzinfo=UTC), 4)
+    record(env, NOON, 3)
+    record(env, AT + timedelta(hours=1), 5, status=503)  # after the as-of time
+    record(env, datetime(2026, 6, 16, 9, tzinfo=UTC), 7, status=500)  # the next day
+    memo: dict[str, object] = {}
+    window = Window(date(2026, 6, 10), date(2026, 6, 20))
+
+    def context(at: datetime) -> CheckContext:
+        return CheckContext(env.db, env.ledger, env.settings, env.org, at, window, memo)
+
+    today = GatewayAvailability().run(context(AT), PERIOD)
+    assert [(i.ref, i.note) for i in today.items] == [
+        ("chat", "100.0000% of 3 without a 5xx (objective 99.50%)")
+    ]
+    two_days = Period(date(2026, 6, 14), date(2026, 6, 16))
+    as_of_end = GatewayAvailability().run(context(datetime(2026, 6, 17, tzinfo=UTC)), two_days)
+    assert as_of_end.items[0].note == "36.8421% of 19 without a 5xx (objective 99.50%)"
+    scans = sorted(k for k in memo if k.startswith("audit-stats:") and "tenant" not in k)
+    # One pass over the window, one over the day cut short at 18:00.
+    assert len(scans) == 2

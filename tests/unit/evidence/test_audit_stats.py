@@ -117,8 +117,7 @@ def test_findings_are_counted_by_category_and_the_request_decision() -> None:
     assert category_total(counts, Category.ALL) == 6
     day = T0 // DAY_MS
     assert stats.pii == {
-        (day, "chat", "EMAIL_ADDRESS", "redact"): 1,
-        (day, "chat", "EMAIL_ADDRESS", "flag"): 1,
+        day: {("chat", "EMAIL_ADDRESS", "redact"): 1, ("chat", "EMAIL_ADDRESS", "flag"): 1}
     }
 
 
