@@ -178,6 +178,11 @@ def test_package_verifies_with_its_contents(world: World, tmp_path: Path) -> Non
     done = bare_verify(folder, str(pkg), "--key", report.key_fingerprint)
     assert done.returncode == 0, done.stderr
     assert f"entries {verified.entries}" in done.stdout
+    alone = tmp_path / "alone"  # verify.py by itself loads its helpers from the zip
+    with zipfile.ZipFile(pkg) as zf:
+        zf.extract(layout.VERIFIER, alone)
+    done = bare_verify(alone, str(pkg))
+    assert done.returncode == 0, done.stderr
     inside = bare_verify(folder, cwd=folder)
     assert inside.returncode == 0, inside.stderr
     assert not (folder / "__pycache__").exists()
@@ -357,3 +362,28 @@ def test_bad_input_is_refused(sqlite_world: World, tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".*.tmp"))
     with pytest.raises(VerificationError, match="no such package"):
         verify_package(tmp_path / "missing.zip")
+
+
+def test_a_kept_verify_py_runs_only_the_helpers_it_was_shipped_with(
+    package: tuple[Path, Path, str], tmp_path: Path
+) -> None:
+    pkg, trusted, _ = package
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / layout.VERIFIER).write_bytes((trusted / layout.VERIFIER).read_bytes())
+    assert bare_verify(alone, str(pkg)).returncode == 0
+
+    def swap_helper(f: dict[str, bytes]) -> None:
+        # A helper that accepts anything, with the manifest updated to match it.
+        f[layout.LAYOUT] += b"\nraise SystemExit(0)\n"
+        manifest = json.loads(f[layout.MANIFEST])
+        manifest["files"][layout.LAYOUT] = {
+            "sha256": hashlib.sha256(f[layout.LAYOUT]).hexdigest(),
+            "size": len(f[layout.LAYOUT]),
+        }
+        f[layout.MANIFEST] = layout.manifest_bytes(manifest)
+
+    bad = rewrite(pkg, tmp_path / "bad.zip", swap_helper)
+    done = bare_verify(alone, str(bad))
+    assert done.returncode == 1
+    assert "package_layout.py is not the one this verify.py was shipped with" in done.stderr

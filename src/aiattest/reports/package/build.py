@@ -55,9 +55,9 @@ evidence/check-results.jsonl   check results; each one's items hash to its ledge
 policies/, model-cards/        rendered policies and model cards
 verify.py                      checks all of the above with the Python standard library
 
-Run:  python3 -I -S verify.py --key <fingerprint>          (in the extracted folder)
+Run:  python3 -I -S verify.py --key <fingerprint>               (in the extracted folder)
  or:  python3 -I -S verify.py package.zip --key <fingerprint>
-      (verify.py, package_layout.py and ledger_verify.py side by side)
+verify.py runs only the helper scripts whose SHA-256 it carries (HELPERS).
 Get the key fingerprint from the operator, not from this package.
 """
 
@@ -160,10 +160,8 @@ def build_package(  # noqa: PLR0917 (the documented call shape)
         {
             layout.CHECK_RESULTS: contents.check_result_lines(db, organisation_id, first, end),
             layout.PUBLIC_KEY: (vkey + "\n").encode(),
-            layout.VERIFIER: Path(standalone.__file__).read_bytes(),
-            layout.LAYOUT: Path(layout.__file__).read_bytes(),
-            layout.LEDGER_VERIFIER: Path(ledger_verifier.__file__).read_bytes(),
             layout.README: README.encode(),
+            **_scripts(),
         }
     )
     created = datetime.fromtimestamp(clock(), UTC).replace(microsecond=0)
@@ -230,6 +228,23 @@ def build_package(  # noqa: PLR0917 (the documented call shape)
         len(manifest["files"]) + 1,
         manifest["ledger"]["key_fingerprint"],
     )
+
+
+def _scripts() -> dict[str, bytes]:
+    """verify.py and its two helpers; verify.py carries the helpers' SHA-256 (HELPERS)."""
+    helpers = {
+        layout.LAYOUT: Path(layout.__file__).read_bytes(),
+        layout.LEDGER_VERIFIER: Path(ledger_verifier.__file__).read_bytes(),
+    }
+    pins = {name: hashlib.sha256(data).hexdigest() for name, data in helpers.items()}
+    source = Path(standalone.__file__).read_text(encoding="utf-8")
+    empty = "HELPERS: dict[str, str] = {}\n"
+    if source.count(empty) != 1:
+        raise LedgerError("verify.py has no single HELPERS line to pin its helpers in")
+    pinned = source.replace(
+        empty, f"HELPERS: dict[str, str] = {json.dumps(pins, sort_keys=True)}\n"
+    )
+    return {layout.VERIFIER: pinned.encode("utf-8"), **helpers}
 
 
 def _listing(data: bytes) -> dict[str, Any]:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import importlib.util
 import json
 import re
 import sys
@@ -31,23 +30,41 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+HELPERS: dict[str, str] = {}
+"""SHA-256 of each helper module this file was shipped with (filled in when the package
+is built), so that a kept, trusted copy of verify.py only runs the helpers it knows."""
 
-def _load(filename: str, fallback: str) -> ModuleType:
-    """The copy of a helper module shipped next to this file, else aiattest's own."""
+
+def _helper_source(filename: str) -> bytes | None:
+    """A helper's source: next to this file, else inside the zip named on the command line."""
     sibling = Path(__file__).with_name(filename)
     if sibling.is_file():
-        sys.dont_write_bytecode = True  # leave no __pycache__ in the auditor's folder
-        spec = importlib.util.spec_from_file_location(f"_aiattest_{sibling.stem}", sibling)
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # dataclasses and typing look modules up by name
-        spec.loader.exec_module(module)
-        return module
-    try:
-        return importlib.import_module(fallback)
-    except ImportError:
-        raise SystemExit(f"{filename} must sit next to verify.py") from None
+        return sibling.read_bytes()
+    if __name__ != "__main__":
+        return None
+    for arg in sys.argv[1:]:
+        if arg.endswith(".zip") and Path(arg).is_file():
+            with zipfile.ZipFile(arg) as zf:
+                if filename in zf.namelist():
+                    return zf.read(filename)
+    return None
+
+
+def _load(filename: str, fallback: str) -> ModuleType:
+    """A helper module: the shipped copy (checked against HELPERS), else aiattest's own."""
+    source = _helper_source(filename)
+    if source is None:
+        try:
+            return importlib.import_module(fallback)
+        except ImportError:
+            raise SystemExit(f"{filename} must sit next to verify.py") from None
+    if HELPERS and hashlib.sha256(source).hexdigest() != HELPERS.get(filename):
+        raise SystemExit(f"FAILED: {filename} is not the one this verify.py was shipped with")
+    module = ModuleType(f"_aiattest_{filename.removesuffix('.py')}")
+    module.__file__ = filename
+    sys.modules[module.__name__] = module  # dataclasses and typing look modules up by name
+    exec(compile(source, filename, "exec"), module.__dict__)  # noqa: S102 (pinned by HELPERS)
+    return module
 
 
 if TYPE_CHECKING:
