@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from aiattest.assess import Window
 from aiattest.catalog import load_catalog
 from aiattest.config import Settings, load_settings
-from aiattest.errors import InputError, LedgerError, VerificationError
+from aiattest.errors import ConfigError, InputError, LedgerError, VerificationError
 from aiattest.evidence.runner import collect_window, items_digest
 from aiattest.gateway.keys import create_key
 from aiattest.governance.apply import apply_document
@@ -351,6 +351,12 @@ def test_bad_input_is_refused(sqlite_world: World, tmp_path: Path) -> None:
         build(sqlite_world, tmp_path / "x.zip", extra_files={"ledger/entries.jsonl": b""})
     with pytest.raises(InputError, match="does not exist"):
         build(sqlite_world, tmp_path / "nowhere" / "x.zip")
+    other = sqlite_world.settings.model_copy(
+        update={"ledger": sqlite_world.settings.ledger.model_copy(update={"origin": "x.test/log"})}
+    )
+    with pytest.raises(ConfigError, match="signs as"):
+        build_package(sqlite_world.db, sqlite_world.ledger, other, sqlite_world.org,
+                      sqlite_world.window, tmp_path / "x.zip")  # fmt: skip
     unsigned = Ledger(sqlite_world.db, sqlite_world.settings.ledger)
     try:
         with pytest.raises(LedgerError, match="no signing key"):

@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from aiattest import __version__
 from aiattest.assess import Window
 from aiattest.config import Settings
-from aiattest.errors import InputError, LedgerError, VerificationError
+from aiattest.errors import ConfigError, InputError, LedgerError, VerificationError
 from aiattest.evidence.interface import day_end, day_start
 from aiattest.ledger import Entry, EntryKind, Ledger, merkle
 from aiattest.ledger import standalone_verify as ledger_verifier
@@ -144,6 +144,12 @@ def build_package(  # noqa: PLR0917 (the documented call shape)
         raise LedgerError(
             "the ledger has no signing key: cannot sign the package's checkpoint",
             hint="run `aiattest init`",
+        )
+    if ledger.signer.name != settings.ledger.origin:
+        # The checkpoint names the signer's origin; a manifest naming another would not verify.
+        raise ConfigError(
+            f"the ledger signs as {ledger.signer.name!r} but the settings name the log "
+            f"{settings.ledger.origin!r}"
         )
     out_path = Path(out_path)
     if not out_path.parent.is_dir():
