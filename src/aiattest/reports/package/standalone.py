@@ -269,10 +269,11 @@ def _check_results(source: L.Source, proven: dict[int, tuple[bytes, dict[str, An
             fields = ("check_id", "status", "period", "population", "failed")
             if [row[f] for f in fields] != [payload[f.removesuffix("_id")] for f in fields]:
                 raise ValueError("its check, status, period or counts differ from its ledger entry")
-            if row["control_id"] not in payload["controls"] or row["population"] != len(
-                row["items"]
-            ):
-                raise ValueError("its control or population does not match its ledger entry")
+            if row["control_id"] not in payload["controls"]:
+                raise ValueError("its control is not one its ledger entry names")
+            failed = sum(1 for item in row["items"] if item.get("ok") is not True)
+            if (row["population"], row["failed"]) != (len(row["items"]), failed):
+                raise ValueError("its population or failure count does not match its items")
         except (ValueError, TypeError, KeyError) as e:
             reason = str(e) if type(e) is ValueError else "malformed"
             raise _fail(L.CHECK_RESULTS, reason, line=n) from None
