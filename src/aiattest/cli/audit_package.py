@@ -21,8 +21,11 @@ def package(
     org: OrgOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Write the auditor package: the window's ledger entries and proofs against a signed
-    checkpoint, check results, policies, model cards and a stdlib-only verify.py."""
+    """Write the auditor package of a window: entries, proofs, results, policies, verify.py.
+
+    The ledger entries come with proofs against a checkpoint signed now; the zip also holds
+    check results, policies, model cards and a verify.py that needs only the stdlib.
+    """
     from aiattest.assess import Window
     from aiattest.reports.package import build_package
 
