@@ -110,6 +110,8 @@ class AuditStats:
     """Day number to (route, PII type, decision) to requests with that input PII type."""
     last_index: dict[int, int] = field(default_factory=dict)
     """Day number to the highest ledger index of that day's events."""
+    last_ts: dict[int, int] = field(default_factory=dict)
+    """Day number to the latest timestamp (ms) among that day's events."""
     events: int = 0
     """Events counted."""
 
@@ -185,7 +187,7 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
     always escaped, so the patterns cannot match inside a value.
     """
     stats = AuditStats()
-    days, last_index = stats.days, stats.last_index
+    days, last_index, last_ts = stats.days, stats.last_index, stats.last_ts
     marker = b'"tenant":' + json.dumps(tenant).encode()
     plain_allow = slot(Category.ALL, "allow")
     routes: dict[bytes, str] = {}
@@ -207,6 +209,8 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
                 counted += 1
                 day = ts_ms // DAY_MS
                 last_index[day] = index  # rows come in index order
+                if ts_ms > last_ts.get(day, -1):
+                    last_ts[day] = ts_ms
                 if day != current_day:
                     current_day, day_buckets = day, days.setdefault(day, {})
                 counts = day_buckets.get(route)
@@ -222,6 +226,8 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
         counted += 1
         day = ts_ms // DAY_MS
         last_index[day] = index
+        if ts_ms > last_ts.get(day, -1):
+            last_ts[day] = ts_ms
         _count_parsed(stats, day, json.loads(body)["payload"])
     stats.events = counted
     return stats
@@ -302,8 +308,9 @@ def period_totals(context: CheckContext, period: Period) -> Totals:
     treat them as read-only).
 
     With a window that holds the period, the whole window is scanned once for the collect
-    run and the period's days are taken from it; a day cut short by ``at`` is counted from
-    a scan of that day up to ``at``. Without a window, the period itself is scanned.
+    run and the period's days are taken from it; a day cut short by ``at`` is taken from
+    it too unless that pass saw events of the day after ``at`` (then that day is counted
+    from a scan up to ``at``). Without a window, the period itself is scanned.
     """
     until_ms = _ms(context.until(period))
     key = f"audit-totals:{context.organisation_id}:{period.start}:{period.end}:{until_ms}"
@@ -325,8 +332,13 @@ def _totals(context: CheckContext, period: Period) -> Totals:
     if until == day_start(cut):  # ends at midnight: whole days only
         totals.add(whole, first_day, _ms(until) // DAY_MS)
         return totals
-    totals.add(whole, first_day, _ms(day_start(cut)) // DAY_MS)
-    totals.add(_scan(context, day_start(cut), until), first_day, _ms(until) // DAY_MS + 1)
+    cut_day = _ms(day_start(cut)) // DAY_MS
+    if whole.last_ts.get(cut_day, -1) < _ms(until):
+        # The window's pass saw nothing of that day after ``until``: its counts are exact.
+        totals.add(whole, first_day, cut_day + 1)
+        return totals
+    totals.add(whole, first_day, cut_day)
+    totals.add(_scan(context, day_start(cut), until), first_day, cut_day + 1)
     return totals
 
 
