@@ -108,8 +108,8 @@ class AuditStats:
     """Day number to route to :data:`WIDTH` counters."""
     pii: dict[int, dict[tuple[str, str, str], int]] = field(default_factory=dict)
     """Day number to (route, PII type, decision) to requests with that input PII type."""
-    last_index: dict[int, int] = field(default_factory=dict)
-    """Day number to the highest ledger index of that day's events."""
+    first_index: dict[int, int] = field(default_factory=dict)
+    """Day number to the lowest ledger index of that day's events."""
     last_ts: dict[int, int] = field(default_factory=dict)
     """Day number to the latest timestamp (ms) among that day's events."""
     events: int = 0
@@ -139,8 +139,8 @@ class Totals:
     """(route, PII type, decision) to requests."""
     daily: dict[date, int] = field(default_factory=dict)
     """Requests per day (days without events left out)."""
-    last_index: dict[date, int] = field(default_factory=dict)
-    """Highest ledger index of each day's events."""
+    first_index: dict[date, int] = field(default_factory=dict)
+    """Lowest ledger index of each day's events."""
 
     def total(self, index: int) -> int:
         """Counter ``index`` summed over every route."""
@@ -163,8 +163,9 @@ class Totals:
                 self.daily[when] = self.daily.get(when, 0) + counts[REQUESTS]
             for key, n in stats.pii.get(d, {}).items():
                 self.pii[key] = self.pii.get(key, 0) + n
-            if d in stats.last_index:
-                self.last_index[when] = max(stats.last_index[d], self.last_index.get(when, -1))
+            if d in stats.first_index:
+                first = stats.first_index[d]
+                self.first_index[when] = min(first, self.first_index.get(when, first))
 
 
 _PLAIN_HEAD = b'"decision":"allow","degraded":false,"endpoint":"'
@@ -187,7 +188,7 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
     always escaped, so the patterns cannot match inside a value.
     """
     stats = AuditStats()
-    days, last_index, last_ts = stats.days, stats.last_index, stats.last_ts
+    days, first_index, last_ts = stats.days, stats.first_index, stats.last_ts
     marker = b'"tenant":' + json.dumps(tenant).encode()
     plain_allow = slot(Category.ALL, "allow")
     routes: dict[bytes, str] = {}
@@ -208,11 +209,11 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
             if route is not None:
                 counted += 1
                 day = ts_ms // DAY_MS
-                last_index[day] = index  # rows come in index order
                 if ts_ms > last_ts.get(day, -1):
                     last_ts[day] = ts_ms
                 if day != current_day:
                     current_day, day_buckets = day, days.setdefault(day, {})
+                    first_index.setdefault(day, index)  # rows come in index order
                 counts = day_buckets.get(route)
                 if counts is None:
                     counts = day_buckets[route] = [0] * WIDTH
@@ -225,7 +226,7 @@ def scan_events(rows: Iterable[tuple[int, int, bytes]], tenant: str) -> AuditSta
             continue
         counted += 1
         day = ts_ms // DAY_MS
-        last_index[day] = index
+        first_index.setdefault(day, index)
         if ts_ms > last_ts.get(day, -1):
             last_ts[day] = ts_ms
         _count_parsed(stats, day, json.loads(body)["payload"])

