@@ -90,3 +90,18 @@ def test_a_control_failing_for_over_30_days_and_missing_ones_fail(env: EvidenceE
     (item,) = [i for i in early.items if i.ref == "multi-model-fallback"]
     assert item.ok
     assert item.note == "failing since 2026-05-02, within 30 days"
+
+
+@SQLITE_ONLY
+def test_a_period_clipped_by_a_back_fill_counts_for_its_month(env: EvidenceEnv) -> None:
+    # A back-fill from 20 May stores capacity-planning's May result as 20..31 May.
+    window = Window(date(2026, 5, 20), date(2026, 5, 31))
+    june = datetime(2026, 6, 1, tzinfo=UTC)
+    catalog = load_catalog()
+    collect_window(
+        env.db, env.ledger, env.settings, catalog, env.org, window,
+        controls=["capacity-planning"], now=june,
+    )  # fmt: skip
+    result = ControlResultsCurrent().run(env.context(june + timedelta(days=1)), PERIOD)
+    (item,) = [i for i in result.items if i.ref == "capacity-planning"]
+    assert item.ok, item.note

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -147,12 +147,10 @@ def _judge(control: Control, history: History | None, at: datetime) -> Item:
     previous = period_containing(frequency, current.start - timedelta(days=1))
     if history is None:
         history = History([], {})
-    recent = [
-        r
-        for start in (previous.start, current.start)
-        for r in history.by_start.get(start, ())
-        if r.as_of <= at
-    ]
+    # A back-fill clips periods to its window, so a result counts for the previous or the
+    # current period when its period starts anywhere within them.
+    lo, hi = bisect_left(history.starts, previous.start), bisect_right(history.starts, current.end)
+    recent = [r for s in history.starts[lo:hi] for r in history.by_start[s] if r.as_of <= at]
     problems = []
     if not recent:
         problems.append(f"no result for {previous.start}..{previous.end} or the current period")
