@@ -15,10 +15,15 @@ import typer
 from aiattest import __version__
 from aiattest.cli import access_reviews as access_reviews_cli
 from aiattest.cli import apply as apply_cli
+from aiattest.cli import assess as assess_cli
+from aiattest.cli import audit as audit_cli
 from aiattest.cli import catalog, db, demo, ledger
+from aiattest.cli import evidence as evidence_cli
 from aiattest.cli import governance as governance_cli
 from aiattest.cli import guard as guard_cli
 from aiattest.cli import keys as keys_cli
+from aiattest.cli import oscal as oscal_cli
+from aiattest.cli import report as report_cli
 from aiattest.cli import retention as retention_cli
 from aiattest.cli import serve as serve_cli
 from aiattest.cli.output import console, err_console, print_json
@@ -53,8 +58,13 @@ app.command(name="serve")(serve_cli.serve)
 app.add_typer(governance_cli.app, name="register")
 app.add_typer(governance_cli.lineage_app, name="lineage")
 app.add_typer(access_reviews_cli.app, name="access-review")
+app.add_typer(oscal_cli.app, name="oscal")
+app.add_typer(report_cli.app, name="report")
+app.add_typer(evidence_cli.app, name="evidence")
+app.add_typer(audit_cli.app, name="audit")
 app.command(name="apply")(apply_cli.apply)
 app.command(name="eval-run")(apply_cli.eval_run)
+app.command(name="assess")(assess_cli.assess)
 
 
 @app.callback()
