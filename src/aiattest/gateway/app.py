@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from aiattest.catalog import load_catalog
 from aiattest.config import Settings
+from aiattest.evidence.scheduler import scheduled
 from aiattest.gateway import api_admin, api_openai, api_ops
 from aiattest.gateway.access import ApiKeyDirectory
 from aiattest.gateway.api_errors import install_error_handlers
@@ -120,7 +121,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         try:
-            yield
+            # The evidence scheduler runs checks at their controls' frequency while serving.
+            async with scheduled(settings, database, ledger, load_catalog(settings.catalog_dir)):
+                yield
         finally:
             if owns_client:
                 await client.aclose()
