@@ -114,7 +114,9 @@ def run_demo(
         report.admin_key = keys.people["lena"]
         report.consumer_key = keys.services["support-assistant"]
         say("starting the gateway in front of two fake LLM providers")
-        gateway = ServedApp(create_app(settings)).start()
+        # The demo collects explicitly below; the served API (after the demo) schedules.
+        quiet = settings.evidence.model_copy(update={"scheduler_enabled": False})
+        gateway = ServedApp(create_app(settings.model_copy(update={"evidence": quiet}))).start()
         try:
             with httpx.Client(base_url=gateway.url, timeout=30) as client:
                 quarter = f"{now.year}-q{(now.month - 1) // 3 + 1}"
