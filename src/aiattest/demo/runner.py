@@ -97,8 +97,6 @@ def run_demo(
     advance: Advance = lambda _done, _total: None,
 ) -> DemoReport:
     """Run the whole demo against ``settings`` (from :func:`demo_world`)."""
-    from aiattest.gateway.app import create_app
-
     now = datetime.now(UTC)
     started = time.perf_counter()
     say("initialising the data directory and database")
@@ -113,36 +111,7 @@ def run_demo(
         keys = organisation.issue_keys(db)
         report.admin_key = keys.people["lena"]
         report.consumer_key = keys.services["support-assistant"]
-        say("starting the gateway in front of two fake LLM providers")
-        # The demo collects explicitly below; the served API (after the demo) schedules.
-        quiet = settings.evidence.model_copy(update={"scheduler_enabled": False})
-        gateway = ServedApp(create_app(settings.model_copy(update={"evidence": quiet}))).start()
-        try:
-            with httpx.Client(base_url=gateway.url, timeout=30) as client:
-                quarter = f"{now.year}-q{(now.month - 1) // 3 + 1}"
-                say("policy acknowledgements and the quarter's access review, over the API")
-                report.workflows = organisation.run_workflows(client, keys, quarter)
-            say(f"replaying {requests} requests (questions, personal data, injections, an outage,"
-                " tool calls)")  # fmt: skip
-            done = [0]
-
-            def tick(n: int) -> None:
-                done[0] += n
-                advance(done[0], requests)
-
-            report.traffic = asyncio.run(
-                replay(
-                    gateway.url,
-                    keys.services["support-assistant"],
-                    keys.services["order-agent"],
-                    keys.people["omar"],
-                    primary,
-                    total=requests,
-                    progress=tick,
-                )
-            )
-        finally:
-            gateway.stop()
+        _through_the_gateway(settings, primary, keys, report, requests, say, advance)
         # A serving gateway signs a checkpoint every minute; the demo is quicker than that.
         ledger.checkpoint()
         say("running every check")
@@ -169,6 +138,51 @@ def run_demo(
         db.dispose()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _through_the_gateway(  # noqa: PLR0917 (the run's state, passed along)
+    settings: Settings,
+    primary: FakeProvider,
+    keys: organisation.DemoKeys,
+    report: DemoReport,
+    requests: int,
+    say: Say,
+    advance: Advance,
+) -> None:
+    """Serve the gateway on loopback; run the API workflows and replay the traffic."""
+    from aiattest.gateway.app import create_app
+
+    now = datetime.now(UTC)
+    say("starting the gateway in front of two fake LLM providers")
+    # The demo collects explicitly afterwards; the served API (after the demo) schedules.
+    quiet = settings.evidence.model_copy(update={"scheduler_enabled": False})
+    gateway = ServedApp(create_app(settings.model_copy(update={"evidence": quiet}))).start()
+    try:
+        with httpx.Client(base_url=gateway.url, timeout=30) as client:
+            quarter = f"{now.year}-q{(now.month - 1) // 3 + 1}"
+            say("policy acknowledgements and the quarter's access review, over the API")
+            report.workflows = organisation.run_workflows(client, keys, quarter)
+        say(f"replaying {requests} requests (questions, personal data, injections, an outage,"
+            " tool calls)")  # fmt: skip
+        done = [0]
+
+        def tick(n: int) -> None:
+            done[0] += n
+            advance(done[0], requests)
+
+        report.traffic = asyncio.run(
+            replay(
+                gateway.url,
+                keys.services["support-assistant"],
+                keys.services["order-agent"],
+                keys.people["omar"],
+                primary,
+                total=requests,
+                progress=tick,
+            )
+        )
+    finally:
+        gateway.stop()
 
 
 def _organisation_id(db: Database) -> Any:
