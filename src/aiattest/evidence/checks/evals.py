@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from aiattest.assess import Period
 from aiattest.evidence.interface import Check, CheckContext, CheckResult, Item
-from aiattest.store.models.governance import Change, EvalRun, ModelVersion
+from aiattest.store.models.governance import Change, ChangeEvent, EvalRun, ModelVersion
 
 EVAL_MAX_AGE_DAYS = 90
 """A production model's latest passing eval run may be at most this old."""
@@ -30,64 +30,85 @@ class InProduction:
     """When its change promoted it, or None when only the inventory says so."""
 
 
+@dataclass(frozen=True)
+class _History:
+    """What the model checks need from the registers, read once per collect run."""
+
+    steps: tuple[tuple[str, datetime, int, str, str], ...]
+    """(subject, at, seq, action, to_state) of every step of every model change."""
+    inventory: tuple[tuple[str, datetime], ...]
+    """(``name@version``, created_at) of models the inventory says are in production."""
+    runs: dict[str, list[tuple[datetime, bool]]]
+    """Eval runs (run_at, passed) by target."""
+
+
+def _history(context: CheckContext) -> _History:
+    # A back-fill runs this check once per day; reading the registers once per collect
+    # run (plain tuples, not ORM objects) and filtering by ``at`` in Python keeps a year
+    # of runs cheap. The memo key names the organisation: contexts share one memo.
+    org = context.organisation_id
+
+    def load() -> _History:
+        with context.db.session() as session:
+            steps = session.execute(
+                select(Change.subject, ChangeEvent.at, ChangeEvent.seq, ChangeEvent.action,
+                       ChangeEvent.to_state)
+                .join(ChangeEvent, ChangeEvent.change_id == Change.id)
+                .where(Change.organisation_id == org, Change.subject_kind == "model")
+            ).all()  # fmt: skip
+            inventory = session.execute(
+                select(ModelVersion.name, ModelVersion.version, ModelVersion.created_at).where(
+                    ModelVersion.organisation_id == org, ModelVersion.status == "production"
+                )
+            ).all()
+            rows = session.execute(
+                select(EvalRun.target, EvalRun.run_at, EvalRun.passed).where(
+                    EvalRun.organisation_id == org
+                )
+            ).all()
+        runs: dict[str, list[tuple[datetime, bool]]] = {}
+        for target, run_at, passed in rows:
+            runs.setdefault(target, []).append((run_at, passed))
+        return _History(
+            tuple((s, a, q, act, st) for s, a, q, act, st in steps),
+            tuple((f"{n}@{v}", created) for n, v, created in inventory),
+            runs,
+        )
+
+    return context.memo(f"evals:history:{org}", load)
+
+
 def production_models(context: CheckContext) -> list[InProduction]:
     """Model versions in production as of ``context.at``, by subject."""
     at = context.at
-    org = context.organisation_id
-    with context.db.session() as session:
-        changes = list(
-            session.scalars(
-                select(Change).where(Change.organisation_id == org, Change.subject_kind == "model")
-            )
-        )
-        inventory = list(
-            session.scalars(
-                select(ModelVersion).where(
-                    ModelVersion.organisation_id == org, ModelVersion.status == "production"
-                )
-            )
-        )
+    history = _history(context)
     # The latest step (by time) taken by then, over all changes of a subject, says where it
     # stood: promoted and not rolled back or retired since means in production.
     latest: dict[str, tuple[datetime, int, str, datetime | None]] = {}
-    for change in changes:
-        promoted = None
-        for event in change.events:
-            if event.at > at:
-                continue
-            if event.action == "promote":
-                promoted = event.at
-            state = (event.at, event.seq, event.to_state, promoted)
-            if change.subject not in latest or state[:2] > latest[change.subject][:2]:
-                latest[change.subject] = state
+    promoted: dict[str, datetime] = {}
+    for subject, when, seq, action, to_state in sorted(history.steps, key=lambda s: (s[1], s[2])):
+        if when > at:
+            continue
+        if action == "promote":
+            promoted[subject] = when
+        latest[subject] = (when, seq, to_state, promoted.get(subject))
     found = [
-        InProduction(subject, promoted)
-        for subject, (_, _, state, promoted) in latest.items()
+        InProduction(subject, when_promoted)
+        for subject, (_, _, state, when_promoted) in latest.items()
         if state == "production"
     ]
-    governed = {c.subject for c in changes}
-    for model in inventory:
-        subject = f"{model.name}@{model.version}"
-        if subject not in governed and model.created_at <= at:
+    governed = {s[0] for s in history.steps}
+    for subject, created in history.inventory:
+        if subject not in governed and created <= at:
             found.append(InProduction(subject, None))
     return sorted(found, key=lambda m: m.subject)
 
 
 def _runs(context: CheckContext, targets: list[str]) -> dict[str, list[tuple[datetime, bool]]]:
-    if not targets:
-        return {}
-    with context.db.session() as session:
-        rows = session.execute(
-            select(EvalRun.target, EvalRun.run_at, EvalRun.passed).where(
-                EvalRun.organisation_id == context.organisation_id,
-                EvalRun.target.in_(targets),
-                EvalRun.run_at <= context.at,
-            )
-        ).all()
-    runs: dict[str, list[tuple[datetime, bool]]] = {}
-    for target, run_at, passed in rows:
-        runs.setdefault(target, []).append((run_at, passed))
-    return runs
+    runs = _history(context).runs
+    return {
+        t: [(when, ok) for when, ok in runs[t] if when <= context.at] for t in targets if t in runs
+    }
 
 
 class EvalsPassing(Check):
