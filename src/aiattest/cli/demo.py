@@ -54,6 +54,10 @@ def demo(
         if not no_serve:
             from aiattest.demo.serve import serve_demo
 
-            serve_demo(world_settings, report, port=port, say=console.print)
+            def plain(line: str) -> None:
+                # Keys and commands are copied from here: never wrap or mark them up.
+                console.print(line, markup=False, soft_wrap=True)
+
+            serve_demo(world_settings, report, port=port, say=plain)
     if not report.package_verified:
         raise typer.Exit(1)

@@ -20,7 +20,7 @@ def serve_demo(
     say(f"\nServing the API at {base} (Ctrl-C to stop). Keys for this session, shown once:")
     say(f"  admin (lena):               {report.admin_key}")
     say(f"  consumer (support-assistant): {report.consumer_key}")
-    say("Try:")
+    say("Try (the openai client: pip install openai):")
     say(f"  curl -s {base}/api/v1/routes -H 'authorization: Bearer {report.admin_key}'")
     say(
         f"  python -c \"from openai import OpenAI; c = OpenAI(base_url='{base}/v1', "
