@@ -16,6 +16,7 @@ import uvicorn
 from sqlalchemy import select
 
 from aiattest.config import Settings
+from aiattest.config.evidence import EvidenceSettings
 from aiattest.config.gateway import GatewaySettings
 from aiattest.gateway import create_app
 from aiattest.gateway.audit import AuditEvent
@@ -50,9 +51,13 @@ class ServedApp:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
+        # A long keep-alive: with uvicorn's 5 s default, a loaded machine can close an idle
+        # pooled connection just as the test client reuses it, and httpx does not retry a
+        # POST that met a closed connection (the openai client would; these tests do not).
         config = uvicorn.Config(
-            app, log_level="warning", access_log=False, ws="none", lifespan="on"
-        )
+            app, log_level="warning", access_log=False, ws="none", lifespan="on",
+            timeout_keep_alive=120,
+        )  # fmt: skip
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(
             target=lambda: asyncio.run(self.server.serve(sockets=[sock])), daemon=True
@@ -128,6 +133,9 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., tuple[ServedApp, RecordingSi
         gateway: GatewaySettings, *, scan: bool = True, **settings: Any
     ) -> tuple[ServedApp, RecordingSink]:
         sink = RecordingSink()
+        # The evidence scheduler has tests of its own; here its first tick (30-60 s in) would
+        # run every check in this process in the middle of a timing-sensitive test.
+        settings.setdefault("evidence", EvidenceSettings(scheduler_enabled=False))
         config = Settings(data_dir=tmp_path / "data", gateway=gateway, **settings)
         db = migrated_db(config.db_url, "acme")
         key, _ = create_key(db, principal="app", role=Role.CONSUMER, tenant="acme")
