@@ -14,6 +14,10 @@ beside the database file. A worker that cannot take the guard skips the tick; th
 re-reads the stored results under the guard, so work finished by another worker is never
 repeated. Each worker waits a random half to whole tick before its first one, which
 spreads the workers' attempts apart.
+
+Inside ``aiattest serve`` the checks run in a child process (``isolate``): a tick can
+take seconds of CPU (a full ledger verify, a pass over a day of audit events), which in
+the gateway's own process would hold the GIL and stall its event loop and its requests.
 """
 
 from __future__ import annotations
@@ -23,12 +27,15 @@ import contextlib
 import fcntl
 import hashlib
 import logging
+import multiprocessing
 import random
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select, text
 
@@ -117,7 +124,12 @@ class Scheduler:
         catalog: Catalog,
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        isolate: bool = False,
     ) -> None:
+        self.isolate = isolate
+        """Run the checks in a child process (its own engine, ledger and catalog, read
+        from the settings) instead of this one."""
+        self._pool: ProcessPoolExecutor | None = None
         self.db = db
         self.ledger = ledger
         self.settings = settings
@@ -159,9 +171,17 @@ class Scheduler:
         due = due_controls(controls, last_runs(self._latest(org), controls), now)
         if not due:
             return []
-        collected = runner.collect(
-            self.db, self.ledger, self.settings, self.catalog, org, at=now, controls=due
-        )
+        if self.isolate:
+            if self._pool is None:
+                # One long-lived child, started clean (spawn: no copy of the server's state).
+                self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+            # Settings travel as their values: the loaded class is made per load, unpicklable.
+            values = self.settings.model_dump()
+            collected = self._pool.submit(collect_isolated, values, org, now, due).result()
+        else:
+            collected = runner.collect(
+                self.db, self.ledger, self.settings, self.catalog, org, at=now, controls=due
+            )
         log.info("evidence scheduler ran %d check(s) for %d control(s)", len(collected), len(due))
         return collected
 
@@ -171,6 +191,12 @@ class Scheduler:
             (r.control_id, r.check_id, _utc(r.as_of), r.period_start, r.status)
             for r in latest_results(self.db, org)
         ]
+
+    def close(self) -> None:
+        """Stop the child process, if one was started."""
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     @contextlib.contextmanager
     def guard(self) -> Iterator[bool]:
@@ -241,7 +267,9 @@ async def scheduled(
     if not settings.evidence.scheduler_enabled:
         yield None
         return
-    scheduler = Scheduler(db, ledger, settings, catalog)
+    # A private in-memory database cannot be opened from another process.
+    isolate = db.engine.url.database not in (None, "", ":memory:") or db.dialect != "sqlite"
+    scheduler = Scheduler(db, ledger, settings, catalog, isolate=isolate)
     stop = asyncio.Event()
     task = asyncio.create_task(scheduler.run_until(stop, settings.evidence.scheduler_tick_s))
     try:
@@ -249,6 +277,25 @@ async def scheduled(
     finally:
         stop.set()
         await task
+        await asyncio.to_thread(scheduler.close)
+
+
+def collect_isolated(
+    values: dict[str, Any], org: uuid.UUID, at: datetime, controls: list[str]
+) -> list[runner.Collected]:
+    """The scheduler's child process: run ``controls``' checks for ``org`` as of ``at``
+    with the settings ``values``, and a database engine, ledger and catalog of its own."""
+    from aiattest.catalog import load_catalog
+
+    settings = Settings(**values)
+    db = Database(settings.db_url)
+    ledger = Ledger.from_settings(db, settings)
+    try:
+        catalog = load_catalog(settings.catalog_dir)
+        return runner.collect(db, ledger, settings, catalog, org, at=at, controls=controls)
+    finally:
+        ledger.close()
+        db.dispose()
 
 
 def _utc(value: datetime) -> datetime:
