@@ -84,8 +84,8 @@ def eval_run(  # noqa: PLR0917 - Typer maps each parameter to an option
     from aiattest.gateway.providers import build_provider
     from aiattest.governance import registers
     from aiattest.governance.evals import load_suite, run_suite
-    from aiattest.governance.schemas import eval_passed
     from aiattest.governance.unit import unit_of_work
+    from aiattest.governance.workflow_specs import eval_passed
 
     minimums = {}
     for item in thresholds:

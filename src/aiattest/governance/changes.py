@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from aiattest.errors import ConflictError, InputError, NotFoundError
 from aiattest.governance import registers
 from aiattest.governance.recorder import RegisterChange, record_hash
-from aiattest.governance.schemas import ChangeSpec, ChangeStep
 from aiattest.governance.workflow import ChangeFacts, EvalFacts, take
+from aiattest.governance.workflow_specs import ChangeSpec, ChangeStep
 from aiattest.store.models.governance_registers import ModelVersion
 from aiattest.store.models.governance_workflows import Change, ChangeEvent, EvalRun
 

@@ -12,9 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from aiattest.errors import InputError
 from aiattest.governance.registers import REGISTERS
 from aiattest.governance.schemas import (
-    ChangeSpec,
     DatasetSpec,
-    EvalRunSpec,
     IncidentSpec,
     ModelSpec,
     PolicySpec,
@@ -23,6 +21,7 @@ from aiattest.governance.schemas import (
     SystemSpec,
     VendorSpec,
 )
+from aiattest.governance.workflow_specs import ChangeSpec, EvalRunSpec
 
 API_VERSION = "aiattest/v1"
 

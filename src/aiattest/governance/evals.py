@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiattest.errors import InputError
-from aiattest.governance.schemas import EvalRunSpec
+from aiattest.governance.workflow_specs import EvalRunSpec
 
 if TYPE_CHECKING:
     from aiattest.gateway.interface import Provider

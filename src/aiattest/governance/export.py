@@ -14,7 +14,7 @@ from aiattest.governance import registers
 from aiattest.governance.apply import ORDER
 from aiattest.governance.changes import step_of
 from aiattest.governance.document import API_VERSION
-from aiattest.governance.schemas import ChangeSpec
+from aiattest.governance.workflow_specs import ChangeSpec
 from aiattest.store.models import Organisation
 from aiattest.store.models.governance import Change
 

@@ -20,7 +20,6 @@ from aiattest.governance.recorder import RegisterChange, record_hash
 from aiattest.governance.risk import assess
 from aiattest.governance.schemas import (
     DatasetSpec,
-    EvalRunSpec,
     IncidentSpec,
     ModelSpec,
     PolicySpec,
@@ -29,8 +28,8 @@ from aiattest.governance.schemas import (
     Spec,
     SystemSpec,
     VendorSpec,
-    eval_passed,
 )
+from aiattest.governance.workflow_specs import EvalRunSpec, eval_passed
 from aiattest.store.models.governance_registers import (
     Dataset,
     GovernedAISystem,

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
-from aiattest.governance.risk import RiskAnswers, Tier
+from aiattest.governance.risk import RiskAnswers
 
 Name = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@/ -]*$")
 
@@ -308,72 +308,6 @@ class PolicySpec(Spec):
         if self.status == "approved" and (self.approved_by is None or self.approved_on is None):
             raise ValueError("an approved policy needs approved_by and approved_on")
         return self
-
-
-class EvalRunSpec(Spec):
-    """The result of an eval-suite run against one version."""
-
-    name: str = Name
-    """Unique run name."""
-    suite: str = Field(min_length=1)
-    """Suite name."""
-    suite_version: str = Field(min_length=1)
-    """Suite version."""
-    dataset_hash: str = Field(min_length=1)
-    """Content hash of the suite's dataset."""
-    target: str = Field(min_length=1)
-    """What was evaluated: ``name@version``."""
-    metrics: dict[str, float] = {}
-    """Measured metrics."""
-    thresholds: dict[str, float] = {}
-    """Minimum value per metric for a pass."""
-    run_at: UTCDatetime
-    """When it ran."""
-
-
-def eval_passed(metrics: dict[str, float], thresholds: dict[str, float]) -> bool:
-    """A run passes when it has thresholds and every thresholded metric meets its minimum."""
-    return bool(thresholds) and all(
-        name in metrics and metrics[name] >= minimum for name, minimum in thresholds.items()
-    )
-
-
-class ChangeStep(Spec):
-    """One step a change takes (see :mod:`aiattest.governance.changes`)."""
-
-    action: Literal["evaluate", "approve", "stage", "promote", "rollback", "retire"]
-    """The step."""
-    actor: str = Field(min_length=1)
-    """Who takes it."""
-    at: UTCDatetime
-    """When."""
-    eval_run: str | None = None
-    """``evaluate``: the passing eval run."""
-    rollout_percent: int | None = Field(default=None, ge=1, le=99)
-    """``stage``: share of traffic."""
-    reason: str | None = None
-    """``rollback``: why."""
-
-
-class ChangeSpec(Spec):
-    """A change to a model, prompt or RAG index and the steps it has taken."""
-
-    name: str = Name
-    """Unique change id (``CHG-12``)."""
-    subject_kind: Literal["model", "prompt", "rag-index"]
-    """What changes."""
-    subject: str = Field(min_length=1)
-    """``name@version`` of the new version."""
-    description: str = ""
-    """What and why."""
-    requester: str = Field(min_length=1)
-    """Who asks for it."""
-    risk_tier: Tier | None = None
-    """Tier; for models taken from the inventory when unset."""
-    proposed_at: UTCDatetime | None = None
-    """When it was proposed."""
-    steps: list[ChangeStep] = []
-    """Steps taken, in order (append-only)."""
 
 
 class ChunkSpec(Spec):

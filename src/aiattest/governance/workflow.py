@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from aiattest.errors import ConflictError, InputError
 from aiattest.governance.risk import tier_policy
-from aiattest.governance.schemas import ChangeStep
+from aiattest.governance.workflow_specs import ChangeStep
 
 STATES = ("proposed", "evaluated", "approved", "staged", "production", "rolled_back", "retired")
 

@@ -11,8 +11,9 @@ from aiattest.gateway.access import ApiKeyDirectory
 from aiattest.gateway.keys import KeyInfo, create_key
 from aiattest.governance import access_reviews, changes, registers
 from aiattest.governance.ledger_recorder import LedgerRecorder
-from aiattest.governance.schemas import ChangeSpec, EvalRunSpec, ModelSpec
+from aiattest.governance.schemas import ModelSpec
 from aiattest.governance.unit import unit_of_work
+from aiattest.governance.workflow_specs import ChangeSpec, EvalRunSpec
 from aiattest.roles import Role
 from tests.integration.evidence.conftest import EvidenceEnv
 

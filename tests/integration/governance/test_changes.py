@@ -12,8 +12,9 @@ import pytest
 
 from aiattest.errors import ConflictError
 from aiattest.governance import changes, registers
-from aiattest.governance.schemas import ChangeSpec, EvalRunSpec, ModelSpec
+from aiattest.governance.schemas import ModelSpec
 from aiattest.governance.unit import unit_of_work
+from aiattest.governance.workflow_specs import ChangeSpec, EvalRunSpec
 from aiattest.store import Database
 from tests.integration.governance.conftest import SQLITE_ONLY, ListRecorder
 

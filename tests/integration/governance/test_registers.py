@@ -10,7 +10,11 @@ import pytest
 
 from aiattest.errors import NotFoundError
 from aiattest.governance import registers
-from aiattest.governance.schemas import IncidentSpec, ModelSpec, SystemSpec
+from aiattest.governance.schemas import (
+    IncidentSpec,
+    ModelSpec,
+    SystemSpec,
+)
 from aiattest.governance.unit import unit_of_work
 from aiattest.store import Database
 from tests.integration.governance.conftest import SQLITE_ONLY, ListRecorder

@@ -14,7 +14,7 @@ from aiattest.config.gateway import CannedAnswer
 from aiattest.errors import InputError
 from aiattest.gateway.providers.rules import RuleBasedProvider
 from aiattest.governance.evals import load_suite, run_suite, score
-from aiattest.governance.schemas import eval_passed
+from aiattest.governance.workflow_specs import eval_passed
 
 
 def test_metrics_on_a_known_confusion_matrix() -> None:

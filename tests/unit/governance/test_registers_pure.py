@@ -11,7 +11,13 @@ from pydantic import ValidationError
 
 from aiattest.governance import registers
 from aiattest.governance.api.registers import _merge
-from aiattest.governance.schemas import DatasetSpec, IncidentSpec, ModelSpec, RiskSpec, VendorSpec
+from aiattest.governance.schemas import (
+    DatasetSpec,
+    IncidentSpec,
+    ModelSpec,
+    RiskSpec,
+    VendorSpec,
+)
 
 MODELS = registers.REGISTERS["models"]
 

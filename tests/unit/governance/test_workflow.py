@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from aiattest.errors import ConflictError, InputError
-from aiattest.governance.schemas import ChangeStep
 from aiattest.governance.workflow import ALLOWED_FROM, STATES, ChangeFacts, EvalFacts, take
+from aiattest.governance.workflow_specs import ChangeStep
 
 AT = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 PASSING = EvalFacts("run-1", "chat@2", passed=True)

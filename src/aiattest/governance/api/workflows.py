@@ -24,9 +24,10 @@ from aiattest.governance.api.deps import (
 )
 from aiattest.governance.model_card import build_card, to_cyclonedx, to_markdown
 from aiattest.governance.playbooks import playbooks
-from aiattest.governance.schemas import ChangeSpec, ChangeStep, VendorSpec
+from aiattest.governance.schemas import VendorSpec
 from aiattest.governance.unit import unit_of_work
 from aiattest.governance.vendors import vendor_findings
+from aiattest.governance.workflow_specs import ChangeSpec, ChangeStep
 from aiattest.roles import Role
 from aiattest.store.models.governance import Change
 
