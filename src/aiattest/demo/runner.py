@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,11 +24,13 @@ from aiattest.config import Settings
 from aiattest.demo import organisation
 from aiattest.demo.artefacts import upload_artefacts
 from aiattest.demo.outputs import write_outputs
+from aiattest.demo.serving import ServedApp
 from aiattest.demo.traffic import TrafficReport, replay
 from aiattest.demo.upstream import FakeProvider
-from aiattest.demo.world import ServedApp, demo_settings
+from aiattest.demo.world import demo_settings
 from aiattest.evidence.assessment import assess_organisation
 from aiattest.evidence.runner import Collected, collect
+from aiattest.governance.unit import organisation_id
 from aiattest.ledger import Ledger
 from aiattest.store import Database
 
@@ -185,13 +188,9 @@ def _through_the_gateway(  # noqa: PLR0917 (the run's state, passed along)
         gateway.stop()
 
 
-def _organisation_id(db: Database) -> Any:
-    from sqlalchemy import select
-
-    from aiattest.store.models import Organisation
-
+def _organisation_id(db: Database) -> uuid.UUID:
     with db.session() as session:
-        return session.scalar(select(Organisation.id).where(Organisation.slug == organisation.SLUG))
+        return organisation_id(session, organisation.SLUG)
 
 
 def output_dir(settings: Settings) -> Path:

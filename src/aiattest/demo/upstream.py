@@ -8,14 +8,13 @@ switched "down" (HTTP 503) to stage a provider outage that the gateway must fall
 from __future__ import annotations
 
 import hashlib
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+
+from aiattest.demo.serving import ServedApp
 
 _ANSWERS = (
     "You can change the delivery address from Orders > Details until the parcel ships.",
@@ -36,8 +35,7 @@ class FakeProvider:
     calls: int = 0
     """Requests received (including those answered with 503)."""
     port: int = 0
-    _server: uvicorn.Server | None = field(default=None, repr=False)
-    _thread: threading.Thread | None = field(default=None, repr=False)
+    _served: ServedApp | None = field(default=None, repr=False)
 
     @property
     def url(self) -> str:
@@ -81,26 +79,14 @@ class FakeProvider:
 
     def start(self) -> FakeProvider:
         """Serve on 127.0.0.1 in a background thread; returns once it accepts connections."""
-        config = uvicorn.Config(
-            self.app(), host="127.0.0.1", port=0, log_level="warning", access_log=False,
-            lifespan="off",
-        )  # fmt: skip
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError(f"fake provider {self.name} did not start")
-            time.sleep(0.01)
-        self.port = self._server.servers[0].sockets[0].getsockname()[1]
+        self._served = ServedApp(self.app()).start()
+        self.port = self._served.port
         return self
 
     def stop(self) -> None:
         """Stop serving."""
-        if self._server is not None and self._thread is not None:
-            self._server.should_exit = True
-            self._thread.join(timeout=10)
+        if self._served is not None:
+            self._served.stop()
 
 
 def _error(status: int, message: str) -> JSONResponse:
