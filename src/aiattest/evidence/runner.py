@@ -20,7 +20,7 @@ from aiattest.assess import Outcome, Period, Window, period_containing, periods_
 from aiattest.catalog import Catalog, Control, Frequency
 from aiattest.config import Settings
 from aiattest.errors import Error, NotFoundError
-from aiattest.evidence.interface import CheckContext, CheckResult, day_end
+from aiattest.evidence.interface import Check, CheckContext, CheckResult, day_end
 from aiattest.evidence.registry import get_check
 from aiattest.ledger import Entry, EntryKind, Ledger
 from aiattest.ledger.canonical import canonical_json
@@ -146,12 +146,12 @@ def _run(  # noqa: PLR0917
     window: Window | None,
     progress: Progress | None,
 ) -> list[Collected]:
-    for check_id in sorted({j.check_id for j in jobs}):
-        get_check(check_id)  # a check the registry lacks stops the run before any runs
+    # Resolve every check first: one the registry lacks stops the run before any runs.
+    checks = {check_id: get_check(check_id) for check_id in sorted({j.check_id for j in jobs})}
     memo: dict[str, Any] = {}
     contexts: dict[datetime, CheckContext] = {}
     # Checks about other checks' results run second, once this run's results are stored.
-    second = {j for j in jobs if get_check(j.check_id).reads_results}
+    second = {j for j in jobs if checks[j.check_id].reads_results}
     stored: list[Collected] = []
     n = 0
     for phase in ([j for j in jobs if j not in second], [j for j in jobs if j in second]):
@@ -164,7 +164,7 @@ def _run(  # noqa: PLR0917
                     db, ledger, settings, organisation_id, job.as_of, window, memo
                 )
                 contexts[job.as_of] = context
-            done.append((job, _run_one(context, job)))
+            done.append((job, _run_one(checks[job.check_id], context, job)))
             n += 1
             if progress:
                 progress(n, len(jobs), job.check_id)
@@ -172,8 +172,7 @@ def _run(  # noqa: PLR0917
     return stored
 
 
-def _run_one(context: CheckContext, job: _Job) -> CheckResult:
-    check = get_check(job.check_id)
+def _run_one(check: Check, context: CheckContext, job: _Job) -> CheckResult:
     try:
         return check.run(context, job.period)
     except Error as e:
